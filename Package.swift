@@ -1,0 +1,41 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "aeic",
+    products: [
+        .executable(name: "aeic", targets: ["aeic"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C wrappers
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+
+        // Libraries
+        .target(name: "Images", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "NN", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "EntropyCoding"),
+        .target(name: "Codec", dependencies: ["NN", "EntropyCoding"],
+                resources: [.copy("Resources")],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+        // Executable
+        .executableTarget(name: "aeic", dependencies: [
+            "Images", "NN", "Codec", "EntropyCoding",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests
+        .testTarget(name: "ImagesTests", dependencies: ["Images"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "EntropyCodingTests", dependencies: ["EntropyCoding"]),
+        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images"]),
+        .testTarget(name: "CLITests", dependencies: ["Images"]),
+    ]
+)

@@ -1,0 +1,28 @@
+#ifndef AEIC_PNG_SHIM_H
+#define AEIC_PNG_SHIM_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// A decoded PNG: `channels` interleaved samples per pixel (1 grey, 2 grey+alpha, 3 RGB,
+/// 4 RGBA), each an 8-bit byte or, when `bit_depth` is 16, a native-endian uint16.
+/// Palettes and low bit depths are expanded; tRNS becomes an alpha channel.
+typedef struct {
+    uint32_t width, height;
+    int channels;
+    int bit_depth;
+    uint8_t *pixels;     /* malloc'd; free with aeic_png_free */
+} aeic_png_image;
+
+/// Decodes a whole PNG from memory. Returns 0 on success, -1 on error with a message in
+/// `message`. The size is checked against `max_pixels` before any pixel buffer is allocated.
+int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+                    aeic_png_image *out, char *message, size_t message_size);
+
+/// Encodes interleaved samples (8-bit bytes, or native-endian uint16 when bit_depth is 16)
+/// into a malloc'd PNG in `*out`. Returns 0, or -1 with a message.
+int aeic_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                    int bit_depth, uint8_t **out, size_t *out_size,
+                    char *message, size_t message_size);
+
+void aeic_png_free(void *p);
+#endif

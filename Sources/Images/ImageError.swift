@@ -1,0 +1,20 @@
+/// Why an image could not be read or written. Each case carries libpng's or libjpeg's own
+/// words where they exist, so a user sees what the library saw.
+public enum ImageError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case unknownFormat
+    case tooLarge(width: Int, height: Int, limit: Int)
+    case corrupt(String)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "empty file"
+        case .unknownFormat: return "not a PNG or JPEG file"
+        case .tooLarge(let w, let h, let limit):
+            return "image is \(w)x\(h), over the limit of \(limit) pixels"
+        case .corrupt(let message): return message
+        case .unsupported(let message): return message
+        }
+    }
+}

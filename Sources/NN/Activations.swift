@@ -1,0 +1,28 @@
+/// Leaky ReLU (slope 0 gives ReLU): y = x for x > 0, slope·x otherwise.
+public final class LeakyReLU: Layer {
+    public let slope: Float
+    private var input: Tensor?
+    public init(slope: Float = 0) { self.slope = slope }
+    public var parameters: [Parameter] { [] }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        input = x
+        return x.map { $0 > 0 ? $0 : $0 * slope }
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("backward before forward") }
+        var dx = dy
+        for k in 0..<dx.count where x.data[k] <= 0 { dx.data[k] *= slope }
+        return dx
+    }
+}
+
+/// A residual block y = x + body(x) (He et al. 2016); body keeps the shape.
+public final class Residual: Layer {
+    public let body: Layer
+    public init(_ body: Layer) { self.body = body }
+    public var parameters: [Parameter] { body.parameters }
+    public func forward(_ x: Tensor) -> Tensor { x + body.forward(x) }
+    public func backward(_ dy: Tensor) -> Tensor { dy + body.backward(dy) }
+}

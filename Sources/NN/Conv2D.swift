@@ -1,0 +1,132 @@
+// x: N, C_in, H, W   →   y: N, C_out, OH, OW
+// weight: (C_out, C_in·K·K), bias: (C_out)
+
+/// A 2-D convolution computed as im2col + one GEMM per band of output rows; the backward
+/// pass is Caffe's pair of GEMMs (weights, data) and col2im. The column workspace is bounded
+/// by `ConvGeometry.bandRows`, whatever the image size.
+public final class Conv2D: Layer {
+    public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
+    public let weight: Parameter, bias: Parameter
+    private var input: Tensor?
+    private var workspace: [Float] = []
+
+    public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
+                stride: Int = 1, padding: Int? = nil, rng: inout SplitMix64) {
+        (self.inChannels, self.outChannels) = (inChannels, outChannels)
+        (self.kernel, self.stride) = (kernel, stride)
+        self.padding = padding ?? kernel / 2
+        let fanIn = inChannels * kernel * kernel
+        weight = Parameter("\(name).weight", shape: [outChannels, fanIn],
+                           value: heUniform(count: outChannels * fanIn, fanIn: fanIn, rng: &rng))
+        bias = Parameter("\(name).bias", shape: [outChannels],
+                         value: [Float](repeating: 0, count: outChannels))
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func geometry(for x: Tensor) -> ConvGeometry {
+        precondition(x.c == inChannels, "Conv2D expects \(inChannels) channels, got \(x.c)")
+        return ConvGeometry(channels: inChannels, height: x.h, width: x.w, kernel: kernel,
+                            stride: stride, padding: padding)
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        input = x
+        return Conv2D.apply(x, geometry(for: x), weight: weight.value, bias: bias.value,
+                            outChannels: outChannels, workspace: &workspace)
+    }
+
+    /// y = W · im2col(x) + b, one band of output rows at a time.
+    static func apply(_ x: Tensor, _ g: ConvGeometry, weight: [Float], bias: [Float],
+                      outChannels: Int, workspace: inout [Float]) -> Tensor {
+        var y = Tensor(n: x.n, c: outChannels, h: g.outHeight, w: g.outWidth)
+        let plane = g.outHeight * g.outWidth
+        let band = g.bandRows()
+        ensure(&workspace, g.colRows * band * g.outWidth)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                workspace.withUnsafeMutableBufferPointer { col in
+                    for i in 0..<x.n {
+                        let yi = yp.baseAddress! + i * outChannels * plane
+                        for rows in bands(g.outHeight, band) {
+                            im2col(xp.baseAddress! + i * x.imageSize, g, rows: rows, col.baseAddress!)
+                            let cols = rows.count * g.outWidth
+                            sgemm(m: outChannels, n: cols, k: g.colRows, a: weight, lda: g.colRows,
+                                  b: col.baseAddress!, ldb: cols,
+                                  c: yi + rows.lowerBound * g.outWidth, ldc: plane)
+                        }
+                        addBias(yi, bias, plane: plane)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("backward before forward") }
+        let g = geometry(for: x)
+        var dx = Tensor(zerosLike: x)
+        let plane = g.outHeight * g.outWidth
+        let band = g.bandRows()
+        ensure(&workspace, g.colRows * band * g.outWidth)
+        accumulateBiasGrad(dy, into: bias)
+        x.data.withUnsafeBufferPointer { xp in
+            dy.data.withUnsafeBufferPointer { dyp in
+                dx.data.withUnsafeMutableBufferPointer { dxp in
+                    workspace.withUnsafeMutableBufferPointer { col in
+                        for i in 0..<x.n {
+                            let dyi = dyp.baseAddress! + i * outChannels * plane
+                            for rows in bands(g.outHeight, band) {
+                                let cols = rows.count * g.outWidth
+                                let dyBand = dyi + rows.lowerBound * g.outWidth
+                                // dW += dy (C_out, cols) · col^T (cols, C·K·K)
+                                im2col(xp.baseAddress! + i * x.imageSize, g, rows: rows, col.baseAddress!)
+                                sgemm(transB: true, m: outChannels, n: g.colRows, k: cols,
+                                      a: dyBand, lda: plane, b: col.baseAddress!, ldb: cols,
+                                      beta: 1, c: &weight.grad, ldc: g.colRows)
+                                // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
+                                sgemm(transA: true, m: g.colRows, n: cols, k: outChannels,
+                                      a: weight.value, lda: g.colRows, b: dyBand, ldb: plane,
+                                      c: col.baseAddress!, ldc: cols)
+                                col2im(col.baseAddress!, g, rows: rows, dxp.baseAddress! + i * x.imageSize)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// Consecutive row ranges of at most `size` rows covering 0..<total.
+func bands(_ total: Int, _ size: Int) -> [Range<Int>] {
+    stride(from: 0, to: total, by: size).map { $0..<min($0 + size, total) }
+}
+
+func ensure(_ buffer: inout [Float], _ count: Int) {
+    if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
+}
+
+/// y[c, :] += b[c] for each channel of one image.
+func addBias(_ y: UnsafeMutablePointer<Float>, _ bias: [Float], plane: Int) {
+    for c in 0..<bias.count {
+        let b = bias[c], row = y + c * plane
+        for p in 0..<plane { row[p] += b }
+    }
+}
+
+/// db[c] += Σ over images and pixels of dy[:, c].
+func accumulateBiasGrad(_ dy: Tensor, into bias: Parameter) {
+    dy.data.withUnsafeBufferPointer { d in
+        for i in 0..<dy.n {
+            for c in 0..<dy.c {
+                let row = d.baseAddress! + (i * dy.c + c) * dy.planeSize
+                var s: Float = 0
+                for p in 0..<dy.planeSize { s += row[p] }
+                bias.grad[c] += s
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+// x: N, C_in, H, W   →   y: N, C_out, OH, OW with OH = (H−1)·s − 2p + K + outputPadding
+// weight: (C_in, C_out·K·K), bias: (C_out)
+
+/// The transpose (adjoint) of a strided convolution, used for upsampling in g_s. Its forward
+/// pass is a convolution's data-backward pass: one GEMM then col2im; its backward pass is
+/// im2col and two GEMMs. Both run in bands of input rows.
+public final class ConvTranspose2D: Layer {
+    public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
+    public let outputPadding: Int
+    public let weight: Parameter, bias: Parameter
+    private var input: Tensor?
+    private var workspace: [Float] = []
+
+    public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
+                stride: Int, padding: Int? = nil, outputPadding: Int? = nil,
+                rng: inout SplitMix64) {
+        (self.inChannels, self.outChannels) = (inChannels, outChannels)
+        (self.kernel, self.stride) = (kernel, stride)
+        self.padding = padding ?? kernel / 2
+        self.outputPadding = outputPadding ?? stride - 1
+        let fanIn = inChannels * kernel * kernel / (stride * stride)
+        let count = inChannels * outChannels * kernel * kernel
+        weight = Parameter("\(name).weight", shape: [inChannels, outChannels * kernel * kernel],
+                           value: heUniform(count: count, fanIn: max(1, fanIn), rng: &rng))
+        bias = Parameter("\(name).bias", shape: [outChannels],
+                         value: [Float](repeating: 0, count: outChannels))
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    /// The image side is this layer's output, the kernel grid its input.
+    public func geometry(for x: Tensor) -> ConvGeometry {
+        precondition(x.c == inChannels, "ConvTranspose2D expects \(inChannels) channels, got \(x.c)")
+        let oh = (x.h - 1) * stride - 2 * padding + kernel + outputPadding
+        let ow = (x.w - 1) * stride - 2 * padding + kernel + outputPadding
+        return ConvGeometry(channels: outChannels, height: oh, width: ow, kernel: kernel,
+                            stride: stride, padding: padding, outHeight: x.h, outWidth: x.w)
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        input = x
+        let g = geometry(for: x)
+        var y = Tensor(n: x.n, c: outChannels, h: g.height, w: g.width)
+        let plane = x.planeSize, outImage = y.imageSize, outPlane = y.planeSize
+        let band = g.bandRows()
+        ensure(&workspace, g.colRows * band * g.outWidth)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                workspace.withUnsafeMutableBufferPointer { col in
+                    for i in 0..<x.n {
+                        let yi = yp.baseAddress! + i * outImage
+                        for rows in bands(g.outHeight, band) {
+                            let cols = rows.count * g.outWidth
+                            // col (C_out·K·K, cols) = W^T · x (C_in, cols)
+                            sgemm(transA: true, m: g.colRows, n: cols, k: inChannels,
+                                  a: weight.value, lda: g.colRows,
+                                  b: xp.baseAddress! + i * x.imageSize + rows.lowerBound * x.w,
+                                  ldb: plane, c: col.baseAddress!, ldc: cols)
+                            col2im(col.baseAddress!, g, rows: rows, yi)
+                        }
+                        addBias(yi, bias.value, plane: outPlane)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("backward before forward") }
+        let g = geometry(for: x)
+        var dx = Tensor(zerosLike: x)
+        let plane = x.planeSize
+        let band = g.bandRows()
+        ensure(&workspace, g.colRows * band * g.outWidth)
+        accumulateBiasGrad(dy, into: bias)
+        x.data.withUnsafeBufferPointer { xp in
+            dy.data.withUnsafeBufferPointer { dyp in
+                dx.data.withUnsafeMutableBufferPointer { dxp in
+                    workspace.withUnsafeMutableBufferPointer { col in
+                        for i in 0..<x.n {
+                            for rows in bands(g.outHeight, band) {
+                                let cols = rows.count * g.outWidth
+                                let offset = i * x.imageSize + rows.lowerBound * x.w
+                                im2col(dyp.baseAddress! + i * dy.imageSize, g, rows: rows, col.baseAddress!)
+                                // dx (C_in, cols) = W (C_in, C_out·K·K) · col
+                                sgemm(m: inChannels, n: cols, k: g.colRows, a: weight.value,
+                                      lda: g.colRows, b: col.baseAddress!, ldb: cols,
+                                      c: dxp.baseAddress! + offset, ldc: plane)
+                                // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
+                                sgemm(transB: true, m: inChannels, n: g.colRows, k: cols,
+                                      a: xp.baseAddress! + offset, lda: plane,
+                                      b: col.baseAddress!, ldb: cols, beta: 1,
+                                      c: &weight.grad, ldc: g.colRows)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}

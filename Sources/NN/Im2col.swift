@@ -1,0 +1,90 @@
+/// The geometry shared by a convolution and its transpose: an image side (C, H, W) and a
+/// grid of kernel positions (outH, outW), related by kernel, stride and zero padding.
+///
+/// im2col lays out, for every grid position, the C·K·K samples under the kernel: a matrix of
+/// shape (C·K·K, outH·outW) (Chellapilla et al. 2006; Caffe's `im2col_cpu`). col2im is its
+/// adjoint: it adds each column back onto the samples it came from.
+public struct ConvGeometry: Equatable, Sendable {
+    public let channels: Int, height: Int, width: Int
+    public let kernel: Int, stride: Int, padding: Int
+    public let outHeight: Int, outWidth: Int
+
+    public init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int,
+                outHeight: Int? = nil, outWidth: Int? = nil) {
+        precondition(kernel > 0 && stride > 0 && padding >= 0, "bad convolution geometry")
+        (self.channels, self.height, self.width) = (channels, height, width)
+        (self.kernel, self.stride, self.padding) = (kernel, stride, padding)
+        self.outHeight = outHeight ?? (height + 2 * padding - kernel) / stride + 1
+        self.outWidth = outWidth ?? (width + 2 * padding - kernel) / stride + 1
+        precondition(self.outHeight > 0 && self.outWidth > 0, "convolution output is empty")
+    }
+
+    /// Rows of the column matrix, C·K·K.
+    public var colRows: Int { channels * kernel * kernel }
+
+    /// Grid rows per band so that a band of the column matrix stays within `budget` floats.
+    public func bandRows(budget: Int = 8 << 20) -> Int {
+        max(1, min(outHeight, budget / max(1, colRows * outWidth)))
+    }
+}
+
+/// Fills `col` (C·K·K, (rows.count)·outW) with the samples of `image` (C, H, W) under the
+/// kernel for grid rows `rows`; taps that fall in the padding read as zero.
+public func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
+                   _ col: UnsafeMutablePointer<Float>) {
+    let ow = g.outWidth, cols = rows.count * ow
+    for c in 0..<g.channels {
+        let plane = image + c * g.height * g.width
+        for ky in 0..<g.kernel {
+            for kx in 0..<g.kernel {
+                var dst = col + ((c * g.kernel + ky) * g.kernel + kx) * cols
+                for oy in rows {
+                    let iy = oy * g.stride - g.padding + ky
+                    if iy < 0 || iy >= g.height {
+                        dst.update(repeating: 0, count: ow)
+                    } else {
+                        copyRow(plane + iy * g.width, g, kx: kx, dst)
+                    }
+                    dst += ow
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func copyRow(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int,
+                     _ dst: UnsafeMutablePointer<Float>) {
+    let ix0 = kx - g.padding
+    for ox in 0..<g.outWidth {
+        let ix = ix0 + ox * g.stride
+        dst[ox] = ix >= 0 && ix < g.width ? src[ix] : 0
+    }
+}
+
+/// Adds `col` (C·K·K, (rows.count)·outW) back onto `image` (C, H, W): the adjoint of
+/// `im2col` for the same rows. `image` is accumulated into, not overwritten.
+public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
+                   _ image: UnsafeMutablePointer<Float>) {
+    let ow = g.outWidth, cols = rows.count * ow
+    for c in 0..<g.channels {
+        let plane = image + c * g.height * g.width
+        for ky in 0..<g.kernel {
+            for kx in 0..<g.kernel {
+                var src = col + ((c * g.kernel + ky) * g.kernel + kx) * cols
+                let ix0 = kx - g.padding
+                for oy in rows {
+                    let iy = oy * g.stride - g.padding + ky
+                    if iy >= 0 && iy < g.height {
+                        let row = plane + iy * g.width
+                        for ox in 0..<ow {
+                            let ix = ix0 + ox * g.stride
+                            if ix >= 0 && ix < g.width { row[ix] += src[ox] }
+                        }
+                    }
+                    src += ow
+                }
+            }
+        }
+    }
+}

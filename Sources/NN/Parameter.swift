@@ -1,0 +1,35 @@
+/// A trainable array and its gradient, named for the parameter file.
+public final class Parameter {
+    public let name: String
+    public let shape: [Int]
+    public var value: [Float]
+    public var grad: [Float]
+    /// Applied after every optimiser step: keeps reparametrised values in their domain.
+    public var project: ((inout [Float]) -> Void)?
+
+    public init(_ name: String, shape: [Int], value: [Float]) {
+        precondition(value.count == shape.reduce(1, *), "parameter \(name) size mismatch")
+        self.name = name
+        self.shape = shape
+        self.value = value
+        self.grad = [Float](repeating: 0, count: value.count)
+    }
+
+    public var count: Int { value.count }
+
+    public func zeroGrad() {
+        grad.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+}
+
+/// Anything that owns parameters.
+public protocol ParameterOwner: AnyObject {
+    var parameters: [Parameter] { get }
+}
+
+/// A differentiable step with cached state: `forward` remembers what `backward` needs.
+/// `backward` takes dL/dy and returns dL/dx, adding into its parameters' gradients.
+public protocol Layer: ParameterOwner {
+    func forward(_ x: Tensor) -> Tensor
+    func backward(_ dy: Tensor) -> Tensor
+}

@@ -1,0 +1,40 @@
+/// A dense Float32 tensor in N, C, H, W order, contiguous (W fastest).
+public struct Tensor: Equatable, Sendable {
+    public private(set) var n: Int, c: Int, h: Int, w: Int
+    public var data: [Float]
+
+    public init(n: Int, c: Int, h: Int, w: Int, data: [Float]) {
+        precondition(data.count == n * c * h * w, "tensor data does not match its shape")
+        (self.n, self.c, self.h, self.w) = (n, c, h, w)
+        self.data = data
+    }
+
+    public init(n: Int, c: Int, h: Int, w: Int, repeating value: Float = 0) {
+        self.init(n: n, c: c, h: h, w: w, data: [Float](repeating: value, count: n * c * h * w))
+    }
+
+    /// A tensor of the same shape filled with `value`.
+    public init(zerosLike other: Tensor, value: Float = 0) {
+        self.init(n: other.n, c: other.c, h: other.h, w: other.w, repeating: value)
+    }
+
+    public var count: Int { data.count }
+    public var shape: [Int] { [n, c, h, w] }
+    /// Elements of one image, C·H·W.
+    public var imageSize: Int { c * h * w }
+    /// Elements of one channel plane, H·W.
+    public var planeSize: Int { h * w }
+
+    public func sameShape(_ other: Tensor) -> Bool { shape == other.shape }
+
+    /// Reinterprets the same elements with another shape of equal size.
+    public func reshaped(n: Int, c: Int, h: Int, w: Int) -> Tensor {
+        Tensor(n: n, c: c, h: h, w: w, data: data)
+    }
+
+    /// Images `range` of the batch, as a tensor of their own.
+    public func images(_ range: Range<Int>) -> Tensor {
+        Tensor(n: range.count, c: c, h: h, w: w,
+               data: Array(data[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]))
+    }
+}

@@ -1,0 +1,115 @@
+import XCTest
+@testable import NN
+
+/// The six-loop convolution, the oracle for im2col + GEMM. weight: (C_out, C_in, K, K).
+func naiveConv(_ x: Tensor, weight: [Float], bias: [Float], outChannels: Int, kernel: Int,
+               stride: Int, padding: Int) -> Tensor {
+    let oh = (x.h + 2 * padding - kernel) / stride + 1, ow = (x.w + 2 * padding - kernel) / stride + 1
+    var y = Tensor(n: x.n, c: outChannels, h: oh, w: ow)
+    for n in 0..<x.n { for o in 0..<outChannels { for oy in 0..<oh { for ox in 0..<ow {
+        var s = bias[o]
+        for c in 0..<x.c { for ky in 0..<kernel { for kx in 0..<kernel {
+            let iy = oy * stride - padding + ky, ix = ox * stride - padding + kx
+            guard iy >= 0, iy < x.h, ix >= 0, ix < x.w else { continue }
+            s += weight[((o * x.c + c) * kernel + ky) * kernel + kx] * x.data[((n * x.c + c) * x.h + iy) * x.w + ix]
+        } } }
+        y.data[((n * outChannels + o) * oh + oy) * ow + ox] = s
+    } } } }
+    return y
+}
+
+/// The scatter form of a transposed convolution, the oracle. weight: (C_in, C_out, K, K).
+func naiveConvTranspose(_ x: Tensor, weight: [Float], bias: [Float], outChannels: Int,
+                        kernel: Int, stride: Int, padding: Int, outputPadding: Int) -> Tensor {
+    let oh = (x.h - 1) * stride - 2 * padding + kernel + outputPadding
+    let ow = (x.w - 1) * stride - 2 * padding + kernel + outputPadding
+    var y = Tensor(n: x.n, c: outChannels, h: oh, w: ow)
+    for n in 0..<x.n { for o in 0..<outChannels { for p in 0..<oh * ow { y.data[(n * outChannels + o) * oh * ow + p] = bias[o] } } }
+    for n in 0..<x.n { for c in 0..<x.c { for iy in 0..<x.h { for ix in 0..<x.w {
+        let v = x.data[((n * x.c + c) * x.h + iy) * x.w + ix]
+        for o in 0..<outChannels { for ky in 0..<kernel { for kx in 0..<kernel {
+            let oy = iy * stride - padding + ky, ox = ix * stride - padding + kx
+            guard oy >= 0, oy < oh, ox >= 0, ox < ow else { continue }
+            y.data[((n * outChannels + o) * oh + oy) * ow + ox] += v * weight[((c * outChannels + o) * kernel + ky) * kernel + kx]
+        } } }
+    } } } }
+    return y
+}
+
+final class ConvolutionTests: XCTestCase {
+    let sweep: [(k: Int, s: Int, p: Int, h: Int, w: Int)] = [
+        (1, 1, 0, 5, 4), (3, 1, 1, 7, 6), (3, 2, 1, 9, 8), (5, 2, 2, 11, 7), (5, 2, 2, 16, 16),
+        (4, 3, 0, 10, 13), (2, 2, 0, 6, 6), (5, 1, 0, 5, 9),
+    ]
+
+    func testConv2DMatchesNaiveOracle() {
+        for (i, g) in sweep.enumerated() {
+            var rng = SplitMix64(seed: UInt64(i))
+            let conv = Conv2D("c", in: 3, out: 4, kernel: g.k, stride: g.s, padding: g.p, rng: &rng)
+            conv.bias.value = (0..<4).map { Float($0) * 0.1 }
+            let x = randomTensor(n: 2, c: 3, h: g.h, w: g.w, seed: UInt64(100 + i))
+            let fast = conv.forward(x)
+            let slow = naiveConv(x, weight: conv.weight.value, bias: conv.bias.value, outChannels: 4,
+                                 kernel: g.k, stride: g.s, padding: g.p)
+            XCTAssertEqual(fast.shape, slow.shape, "case \(g)")
+            for k in 0..<fast.count { XCTAssertEqual(fast.data[k], slow.data[k], accuracy: 1e-4, "case \(g)") }
+        }
+    }
+
+    func testConvTransposeMatchesNaiveOracle() {
+        for (i, g) in sweep.enumerated() where g.s > 1 || g.k > 1 {
+            var rng = SplitMix64(seed: UInt64(i))
+            let op = g.s - 1
+            let deconv = ConvTranspose2D("d", in: 3, out: 2, kernel: g.k, stride: g.s, padding: g.p,
+                                         outputPadding: op, rng: &rng)
+            deconv.bias.value = [0.3, -0.2]
+            let x = randomTensor(n: 2, c: 3, h: g.h / 2 + 1, w: g.w / 2 + 1, seed: UInt64(200 + i))
+            let fast = deconv.forward(x)
+            let slow = naiveConvTranspose(x, weight: deconv.weight.value, bias: deconv.bias.value,
+                                          outChannels: 2, kernel: g.k, stride: g.s, padding: g.p,
+                                          outputPadding: op)
+            XCTAssertEqual(fast.shape, slow.shape, "case \(g)")
+            for k in 0..<fast.count { XCTAssertEqual(fast.data[k], slow.data[k], accuracy: 1e-4, "case \(g)") }
+        }
+    }
+
+    func testBandedIm2colMatchesWhole() {
+        let g = ConvGeometry(channels: 2, height: 13, width: 9, kernel: 5, stride: 2, padding: 2)
+        let x = randomTensor(n: 1, c: 2, h: 13, w: 9, seed: 3)
+        var whole = [Float](repeating: 0, count: g.colRows * g.outHeight * g.outWidth)
+        x.data.withUnsafeBufferPointer { im2col($0.baseAddress!, g, rows: 0..<g.outHeight, &whole) }
+        var banded: [Float] = []
+        for rows in bands(g.outHeight, 2) {
+            var col = [Float](repeating: 0, count: g.colRows * rows.count * g.outWidth)
+            x.data.withUnsafeBufferPointer { im2col($0.baseAddress!, g, rows: rows, &col) }
+            banded.append(contentsOf: col)
+        }
+        // Banded columns are grouped band by band; compare each tap row's pieces.
+        let perRow = g.outWidth
+        var offset = 0
+        for rows in bands(g.outHeight, 2) {
+            for r in 0..<g.colRows {
+                let a = Array(whole[(r * g.outHeight + rows.lowerBound) * perRow..<(r * g.outHeight + rows.upperBound) * perRow])
+                let b = Array(banded[offset + r * rows.count * perRow..<offset + (r + 1) * rows.count * perRow])
+                XCTAssertEqual(a, b)
+            }
+            offset += g.colRows * rows.count * perRow
+        }
+    }
+
+    func testConv2DGradients() {
+        var rng = SplitMix64(seed: 1)
+        for (k, s, p) in [(3, 1, 1), (5, 2, 2), (4, 3, 1)] {
+            let conv = Conv2D("c", in: 2, out: 3, kernel: k, stride: s, padding: p, rng: &rng)
+            GradientChecker().check(conv, input: randomTensor(n: 2, c: 2, h: 7, w: 6, seed: 9))
+        }
+    }
+
+    func testConvTransposeGradients() {
+        var rng = SplitMix64(seed: 2)
+        for (k, s, p) in [(3, 1, 1), (5, 2, 2), (4, 2, 1)] {
+            let deconv = ConvTranspose2D("d", in: 3, out: 2, kernel: k, stride: s, padding: p, rng: &rng)
+            GradientChecker().check(deconv, input: randomTensor(n: 2, c: 3, h: 4, w: 5, seed: 10))
+        }
+    }
+}

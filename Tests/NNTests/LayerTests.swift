@@ -1,0 +1,90 @@
+import XCTest
+@testable import NN
+
+final class LayerTests: XCTestCase {
+    func testGDNGradients() {
+        let gdn = GDN("g", channels: 3)
+        var rng = SplitMix64(seed: 4)
+        gdn.gammaParam.value = gdn.gammaParam.value.map { $0 + rng.uniform() * 0.3 }
+        GradientChecker().check(gdn, input: randomTensor(n: 2, c: 3, h: 3, w: 4, seed: 11))
+    }
+
+    func testInverseGDNGradients() {
+        let igdn = GDN("g", channels: 3, inverse: true)
+        var rng = SplitMix64(seed: 5)
+        igdn.gammaParam.value = igdn.gammaParam.value.map { $0 + rng.uniform() * 0.3 }
+        GradientChecker().check(igdn, input: randomTensor(n: 2, c: 3, h: 3, w: 4, seed: 12))
+    }
+
+    func testGDNMatchesDefinition() {
+        let gdn = GDN("g", channels: 2, gammaInit: 0.5)
+        let x = Tensor(n: 1, c: 2, h: 1, w: 1, data: [1, 2])
+        let y = gdn.forward(x)
+        // β = 1, γ = 0.5·I: y_i = x_i / sqrt(1 + 0.5 x_i²) (off-diagonal γ is ~0)
+        XCTAssertEqual(y.data[0], 1 / (1.5 as Float).squareRoot(), accuracy: 1e-5)
+        XCTAssertEqual(y.data[1], 2 / (3 as Float).squareRoot(), accuracy: 1e-5)
+        let igdn = GDN("i", channels: 2, inverse: true, gammaInit: 0.5)
+        XCTAssertEqual(igdn.forward(x).data[1], 2 * (3 as Float).squareRoot(), accuracy: 1e-5)
+    }
+
+    func testLeakyReLUAndResidualGradients() {
+        var rng = SplitMix64(seed: 6)
+        let block = Residual(Sequential([
+            Conv2D("a", in: 2, out: 2, kernel: 3, rng: &rng), LeakyReLU(slope: 0.1),
+            Conv2D("b", in: 2, out: 2, kernel: 3, rng: &rng),
+        ]))
+        GradientChecker().check(block, input: randomTensor(n: 1, c: 2, h: 5, w: 5, seed: 13))
+    }
+
+    func testMSEGradient() {
+        let a = randomTensor(n: 1, c: 1, h: 2, w: 3, seed: 1), b = randomTensor(n: 1, c: 1, h: 2, w: 3, seed: 2)
+        let (loss, grad) = mseLoss(a, b)
+        let expected = zip(a.data, b.data).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } / 6
+        XCTAssertEqual(loss, expected, accuracy: 1e-6)
+        XCTAssertEqual(grad.data[0], 2 * (a.data[0] - b.data[0]) / 6, accuracy: 1e-6)
+    }
+
+    /// A tiny autoencoder's loss falls on a fixed synthetic batch.
+    func testTinyAutoencoderLearns() {
+        var rng = SplitMix64(seed: 8)
+        let net = Sequential([
+            Conv2D("e", in: 3, out: 8, kernel: 5, stride: 2, rng: &rng), GDN("g", channels: 8),
+            ConvTranspose2D("d", in: 8, out: 3, kernel: 5, stride: 2, rng: &rng),
+        ])
+        let x = randomTensor(n: 2, c: 3, h: 8, w: 8, seed: 21, scale: 0.5)
+        let adam = Adam(net.parameters, learningRate: 1e-2)
+        var first = 0.0, last = 0.0
+        for step in 0..<60 {
+            adam.zeroGrad()
+            let (loss, grad) = mseLoss(net.forward(x), x)
+            _ = net.backward(grad)
+            adam.update()
+            if step == 0 { first = loss }
+            last = loss
+        }
+        XCTAssertLessThan(last, first * 0.3, "loss \(first) → \(last)")
+    }
+
+    func testParameterFileRoundTripAndDamage() throws {
+        var rng = SplitMix64(seed: 9)
+        let conv = Conv2D("c", in: 2, out: 3, kernel: 3, rng: &rng)
+        let file = ParameterFile(architecture: "{\"test\":1}", tensors: ParameterFile.entries(conv.parameters),
+                                 blobs: ["cdf": [1, 2, 3]])
+        let bytes = file.encoded()
+        XCTAssertEqual(try ParameterFile(decoding: bytes), file)
+        var flipped = bytes
+        flipped[20] ^= 1
+        XCTAssertThrowsError(try ParameterFile(decoding: flipped)) {
+            XCTAssertEqual($0 as? ParameterFileError, .checksumMismatch)
+        }
+        for cut in [0, 5, 12, bytes.count / 2, bytes.count - 1] {
+            XCTAssertThrowsError(try ParameterFile(decoding: Array(bytes.prefix(cut))))
+        }
+        let other = Conv2D("c", in: 2, out: 4, kernel: 3, rng: &rng)
+        XCTAssertThrowsError(try file.load(into: other.parameters)) {
+            XCTAssertEqual($0 as? ParameterFileError, .shapeMismatch("c.weight", expected: [4, 18], found: [3, 18]))
+        }
+        let half = try ParameterFile(decoding: file.encoded(precision: .float16))
+        XCTAssertEqual(half.tensors[0].values[0], file.tensors[0].values[0], accuracy: 1e-3)
+    }
+}
