@@ -3,12 +3,12 @@
 
 /// A 2-D convolution computed as im2col + one GEMM per band of output rows; the backward
 /// pass is Caffe's pair of GEMMs (weights, data) and col2im. The column workspace is bounded
-/// by `ConvGeometry.bandRows`, whatever the image size.
+/// by `ConvGeometry.bandRows`, whatever the image size. Images of a batch run in parallel.
 public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
-    private var workspace: [Float] = []
+    private let workspaces = Workspaces()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
                 stride: Int = 1, padding: Int? = nil, rng: inout SplitMix64) {
@@ -32,30 +32,24 @@ public final class Conv2D: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         input = x
-        return Conv2D.apply(x, geometry(for: x), weight: weight.value, bias: bias.value,
-                            outChannels: outChannels, workspace: &workspace)
-    }
-
-    /// y = W · im2col(x) + b, one band of output rows at a time.
-    static func apply(_ x: Tensor, _ g: ConvGeometry, weight: [Float], bias: [Float],
-                      outChannels: Int, workspace: inout [Float]) -> Tensor {
+        let g = geometry(for: x)
         var y = Tensor(n: x.n, c: outChannels, h: g.outHeight, w: g.outWidth)
-        let plane = g.outHeight * g.outWidth
-        let band = g.bandRows()
-        ensure(&workspace, g.colRows * band * g.outWidth)
+        let plane = g.outHeight * g.outWidth, band = g.bandRows()
+        workspaces.prepare(workers: Parallel.workers(x.n), count: g.colRows * band * g.outWidth)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                workspace.withUnsafeMutableBufferPointer { col in
-                    for i in 0..<x.n {
-                        let yi = yp.baseAddress! + i * outChannels * plane
+                weight.value.withUnsafeBufferPointer { w in
+                    let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, w.baseAddress!)
+                    Parallel.forEach(x.n) { i, worker in
+                        let col = workspaces.pointer(worker)
+                        let yi = yb + i * outChannels * plane
                         for rows in bands(g.outHeight, band) {
-                            im2col(xp.baseAddress! + i * x.imageSize, g, rows: rows, col.baseAddress!)
+                            im2col(xb + i * x.imageSize, g, rows: rows, col)
                             let cols = rows.count * g.outWidth
-                            sgemm(m: outChannels, n: cols, k: g.colRows, a: weight, lda: g.colRows,
-                                  b: col.baseAddress!, ldb: cols,
-                                  c: yi + rows.lowerBound * g.outWidth, ldc: plane)
+                            sgemm(m: outChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
+                                  b: col, ldb: cols, c: yi + rows.lowerBound * g.outWidth, ldc: plane)
                         }
-                        addBias(yi, bias, plane: plane)
+                        addBias(yi, bias.value, plane: plane)
                     }
                 }
             }
@@ -67,35 +61,37 @@ public final class Conv2D: Layer {
         guard let x = input else { preconditionFailure("backward before forward") }
         let g = geometry(for: x)
         var dx = Tensor(zerosLike: x)
-        let plane = g.outHeight * g.outWidth
-        let band = g.bandRows()
-        ensure(&workspace, g.colRows * band * g.outWidth)
+        let plane = g.outHeight * g.outWidth, band = g.bandRows()
+        let workers = Parallel.workers(x.n)
+        workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
+        let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         x.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { dyp in
                 dx.data.withUnsafeMutableBufferPointer { dxp in
-                    workspace.withUnsafeMutableBufferPointer { col in
-                        for i in 0..<x.n {
-                            let dyi = dyp.baseAddress! + i * outChannels * plane
+                    weight.value.withUnsafeBufferPointer { w in
+                        let (xb, dyb, dxb, wb) = (xp.baseAddress!, dyp.baseAddress!, dxp.baseAddress!, w.baseAddress!)
+                        Parallel.forEach(x.n) { i, worker in
+                            let col = workspaces.pointer(worker)
                             for rows in bands(g.outHeight, band) {
                                 let cols = rows.count * g.outWidth
-                                let dyBand = dyi + rows.lowerBound * g.outWidth
+                                let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
                                 // dW += dy (C_out, cols) · col^T (cols, C·K·K)
-                                im2col(xp.baseAddress! + i * x.imageSize, g, rows: rows, col.baseAddress!)
+                                im2col(xb + i * x.imageSize, g, rows: rows, col)
                                 sgemm(transB: true, m: outChannels, n: g.colRows, k: cols,
-                                      a: dyBand, lda: plane, b: col.baseAddress!, ldb: cols,
-                                      beta: 1, c: &weight.grad, ldc: g.colRows)
+                                      a: dyBand, lda: plane, b: col, ldb: cols,
+                                      beta: 1, c: dW.shard(worker), ldc: g.colRows)
                                 // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
                                 sgemm(transA: true, m: g.colRows, n: cols, k: outChannels,
-                                      a: weight.value, lda: g.colRows, b: dyBand, ldb: plane,
-                                      c: col.baseAddress!, ldc: cols)
-                                col2im(col.baseAddress!, g, rows: rows, dxp.baseAddress! + i * x.imageSize)
+                                      a: wb, lda: g.colRows, b: dyBand, ldb: plane, c: col, ldc: cols)
+                                col2im(col, g, rows: rows, dxb + i * x.imageSize)
                             }
                         }
                     }
                 }
             }
         }
+        dW.add(into: weight)
         return dx
     }
 }
@@ -103,10 +99,6 @@ public final class Conv2D: Layer {
 /// Consecutive row ranges of at most `size` rows covering 0..<total.
 func bands(_ total: Int, _ size: Int) -> [Range<Int>] {
     stride(from: 0, to: total, by: size).map { $0..<min($0 + size, total) }
-}
-
-func ensure(_ buffer: inout [Float], _ count: Int) {
-    if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
 }
 
 /// y[c, :] += b[c] for each channel of one image.

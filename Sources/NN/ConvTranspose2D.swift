@@ -3,13 +3,13 @@
 
 /// The transpose (adjoint) of a strided convolution, used for upsampling in g_s. Its forward
 /// pass is a convolution's data-backward pass: one GEMM then col2im; its backward pass is
-/// im2col and two GEMMs. Both run in bands of input rows.
+/// im2col and two GEMMs. Both run in bands of input rows, images of a batch in parallel.
 public final class ConvTranspose2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public let outputPadding: Int
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
-    private var workspace: [Float] = []
+    private let workspaces = Workspaces()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
                 stride: Int, padding: Int? = nil, outputPadding: Int? = nil,
@@ -43,20 +43,22 @@ public final class ConvTranspose2D: Layer {
         var y = Tensor(n: x.n, c: outChannels, h: g.height, w: g.width)
         let plane = x.planeSize, outImage = y.imageSize, outPlane = y.planeSize
         let band = g.bandRows()
-        ensure(&workspace, g.colRows * band * g.outWidth)
+        workspaces.prepare(workers: Parallel.workers(x.n), count: g.colRows * band * g.outWidth)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                workspace.withUnsafeMutableBufferPointer { col in
-                    for i in 0..<x.n {
-                        let yi = yp.baseAddress! + i * outImage
+                weight.value.withUnsafeBufferPointer { w in
+                    let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, w.baseAddress!)
+                    Parallel.forEach(x.n) { i, worker in
+                        let col = workspaces.pointer(worker)
+                        let yi = yb + i * outImage
                         for rows in bands(g.outHeight, band) {
                             let cols = rows.count * g.outWidth
                             // col (C_out·K·K, cols) = W^T · x (C_in, cols)
                             sgemm(transA: true, m: g.colRows, n: cols, k: inChannels,
-                                  a: weight.value, lda: g.colRows,
-                                  b: xp.baseAddress! + i * x.imageSize + rows.lowerBound * x.w,
-                                  ldb: plane, c: col.baseAddress!, ldc: cols)
-                            col2im(col.baseAddress!, g, rows: rows, yi)
+                                  a: wb, lda: g.colRows,
+                                  b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane,
+                                  c: col, ldc: cols)
+                            col2im(col, g, rows: rows, yi)
                         }
                         addBias(yi, bias.value, plane: outPlane)
                     }
@@ -70,34 +72,36 @@ public final class ConvTranspose2D: Layer {
         guard let x = input else { preconditionFailure("backward before forward") }
         let g = geometry(for: x)
         var dx = Tensor(zerosLike: x)
-        let plane = x.planeSize
-        let band = g.bandRows()
-        ensure(&workspace, g.colRows * band * g.outWidth)
+        let plane = x.planeSize, band = g.bandRows()
+        let workers = Parallel.workers(x.n)
+        workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
+        let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         x.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { dyp in
                 dx.data.withUnsafeMutableBufferPointer { dxp in
-                    workspace.withUnsafeMutableBufferPointer { col in
-                        for i in 0..<x.n {
+                    weight.value.withUnsafeBufferPointer { w in
+                        let (xb, dyb, dxb, wb) = (xp.baseAddress!, dyp.baseAddress!, dxp.baseAddress!, w.baseAddress!)
+                        Parallel.forEach(x.n) { i, worker in
+                            let col = workspaces.pointer(worker)
                             for rows in bands(g.outHeight, band) {
                                 let cols = rows.count * g.outWidth
                                 let offset = i * x.imageSize + rows.lowerBound * x.w
-                                im2col(dyp.baseAddress! + i * dy.imageSize, g, rows: rows, col.baseAddress!)
+                                im2col(dyb + i * dy.imageSize, g, rows: rows, col)
                                 // dx (C_in, cols) = W (C_in, C_out·K·K) · col
-                                sgemm(m: inChannels, n: cols, k: g.colRows, a: weight.value,
-                                      lda: g.colRows, b: col.baseAddress!, ldb: cols,
-                                      c: dxp.baseAddress! + offset, ldc: plane)
+                                sgemm(m: inChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
+                                      b: col, ldb: cols, c: dxb + offset, ldc: plane)
                                 // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
                                 sgemm(transB: true, m: inChannels, n: g.colRows, k: cols,
-                                      a: xp.baseAddress! + offset, lda: plane,
-                                      b: col.baseAddress!, ldb: cols, beta: 1,
-                                      c: &weight.grad, ldc: g.colRows)
+                                      a: xb + offset, lda: plane, b: col, ldb: cols, beta: 1,
+                                      c: dW.shard(worker), ldc: g.colRows)
                             }
                         }
                     }
                 }
             }
         }
+        dW.add(into: weight)
         return dx
     }
 }

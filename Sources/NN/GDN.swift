@@ -12,6 +12,7 @@ public final class GDN: Layer {
     public let betaParam: Parameter, gammaParam: Parameter
     private var input: Tensor?
     private var norm: Tensor?      // s = sqrt(β + γ · x²)
+    private let workspaces = Workspaces()
 
     static let pedestal: Float = 1.0 / Float(1 << 18) / Float(1 << 18)
     static let betaMin: Float = 1e-6
@@ -39,65 +40,83 @@ public final class GDN: Layer {
         precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
         input = x
         var s = Tensor(zerosLike: x)
+        var y = x
         let (b, g) = (beta, gamma)
-        let plane = x.planeSize
-        var squares = [Float](repeating: 0, count: x.imageSize)
-        for i in 0..<x.n {
-            let base = i * x.imageSize
-            for k in 0..<x.imageSize { squares[k] = x.data[base + k] * x.data[base + k] }
+        let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
+        workspaces.prepare(workers: Parallel.workers(x.n), count: size)
+        x.data.withUnsafeBufferPointer { xp in
             s.data.withUnsafeMutableBufferPointer { sp in
-                let si = sp.baseAddress! + base
-                sgemm(m: channels, n: plane, k: channels, a: g, lda: channels,
-                      b: squares, ldb: plane, c: si, ldc: plane)
-                for c in 0..<channels {
-                    for p in 0..<plane { si[c * plane + p] = (si[c * plane + p] + b[c]).squareRoot() }
+                y.data.withUnsafeMutableBufferPointer { yp in
+                    let (xb, sb, yb) = (xp.baseAddress!, sp.baseAddress!, yp.baseAddress!)
+                    Parallel.forEach(x.n) { i, worker in
+                        let squares = workspaces.pointer(worker)
+                        let (xi, si, yi) = (xb + i * size, sb + i * size, yb + i * size)
+                        for k in 0..<size { squares[k] = xi[k] * xi[k] }
+                        sgemm(m: channels, n: plane, k: channels, a: g, lda: channels,
+                              b: squares, ldb: plane, c: si, ldc: plane)
+                        for c in 0..<channels {
+                            for p in (c * plane)..<((c + 1) * plane) {
+                                si[p] = (si[p] + b[c]).squareRoot()
+                                yi[p] = inverse ? xi[p] * si[p] : xi[p] / si[p]
+                            }
+                        }
+                    }
                 }
             }
         }
         norm = s
-        var y = x
-        y.data.withUnsafeMutableBufferPointer { yp in
-            s.data.withUnsafeBufferPointer { sp in
-                if inverse { for k in 0..<yp.count { yp[k] *= sp[k] } }
-                else { for k in 0..<yp.count { yp[k] /= sp[k] } }
-            }
-        }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input, let s = norm else { preconditionFailure("backward before forward") }
         let g = gamma
-        let plane = x.planeSize
+        let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
         var dx = Tensor(zerosLike: x)
-        var v = [Float](repeating: 0, count: x.imageSize)       // dL/dn, (C, P)
-        var squares = [Float](repeating: 0, count: x.imageSize)
-        var dGamma = [Float](repeating: 0, count: channels * channels)
-        var dBeta = [Float](repeating: 0, count: channels)
-        for i in 0..<x.n {
-            let base = i * x.imageSize
-            for k in 0..<x.imageSize {
-                let xv = x.data[base + k], sv = s.data[base + k], d = dy.data[base + k]
-                squares[k] = xv * xv
-                // GDN: dy/dn = −x / (2 s³);  IGDN: dy/dn = x / (2 s)
-                v[k] = inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)
-                dx.data[base + k] = inverse ? d * sv : d / sv
+        let workers = Parallel.workers(x.n)
+        workspaces.prepare(workers: workers, count: 2 * size)
+        let dGamma = GradientShards(workers: workers, count: channels * channels)
+        let dBeta = GradientShards(workers: workers, count: channels)
+        x.data.withUnsafeBufferPointer { xp in
+            s.data.withUnsafeBufferPointer { sp in
+                dy.data.withUnsafeBufferPointer { dyp in
+                    dx.data.withUnsafeMutableBufferPointer { dxp in
+                        let (xb, sb, dyb, dxb) = (xp.baseAddress!, sp.baseAddress!, dyp.baseAddress!, dxp.baseAddress!)
+                        Parallel.forEach(x.n) { i, worker in
+                            let v = workspaces.pointer(worker)            // dL/dn, (C, P)
+                            let squares = v + size
+                            let (xi, si, dyi, dxi) = (xb + i * size, sb + i * size, dyb + i * size, dxb + i * size)
+                            for k in 0..<size {
+                                let (xv, sv, d) = (xi[k], si[k], dyi[k])
+                                squares[k] = xv * xv
+                                // GDN: dy/dn = −x / (2 s³);  IGDN: dy/dn = x / (2 s)
+                                v[k] = inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)
+                                dxi[k] = inverse ? d * sv : d / sv
+                            }
+                            // dγ += v · (x²)^T
+                            sgemm(transB: true, m: channels, n: channels, k: plane, a: v, lda: plane,
+                                  b: squares, ldb: plane, beta: 1, c: dGamma.shard(worker), ldc: channels)
+                            let db = dBeta.shard(worker)
+                            for c in 0..<channels {
+                                for p in (c * plane)..<((c + 1) * plane) { db[c] += v[p] }
+                            }
+                            // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
+                            sgemm(transA: true, m: channels, n: plane, k: channels, a: g, lda: channels,
+                                  b: v, ldb: plane, c: squares, ldc: plane)
+                            for k in 0..<size { dxi[k] += 2 * xi[k] * squares[k] }
+                        }
+                    }
+                }
             }
-            // dγ += v · (x²)^T
-            sgemm(transB: true, m: channels, n: channels, k: plane, a: v, lda: plane,
-                  b: squares, ldb: plane, beta: 1, c: &dGamma, ldc: channels)
-            for c in 0..<channels {
-                var sum: Float = 0
-                for p in 0..<plane { sum += v[c * plane + p] }
-                dBeta[c] += sum
-            }
-            // dx += 2 x ∘ (γ^T v); reuse `squares` for γ^T v.
-            sgemm(transA: true, m: channels, n: plane, k: channels, a: g, lda: channels,
-                  b: v, ldb: plane, c: &squares, ldc: plane)
-            for k in 0..<x.imageSize { dx.data[base + k] += 2 * x.data[base + k] * squares[k] }
         }
-        for k in 0..<dGamma.count { gammaParam.grad[k] += 2 * gammaParam.value[k] * dGamma[k] }
-        for c in 0..<channels { betaParam.grad[c] += 2 * betaParam.value[c] * dBeta[c] }
+        // Through the reparametrisation: dL/dp = 2p · dL/dγ.
+        let chain = { (shards: GradientShards, p: Parameter) in
+            let total = Parameter("", shape: p.shape, value: [Float](repeating: 0, count: p.count))
+            shards.add(into: total)
+            for k in 0..<p.count { p.grad[k] += 2 * p.value[k] * total.grad[k] }
+        }
+        chain(dGamma, gammaParam)
+        chain(dBeta, betaParam)
         return dx
     }
 }

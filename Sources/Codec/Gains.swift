@@ -1,0 +1,50 @@
+import NN
+
+/// Per-channel gain vectors, one per trained quality level (Cui et al. 2021, "Asymmetric
+/// Gained Deep Image Compression With Continuous Rate Adaptation"). The encoder quantizes
+/// y·g; the decoder feeds ŷ·g⁻ to g_s, with g⁻ learned separately (the asymmetric inverse).
+/// Between two levels both vectors are interpolated geometrically, g = g_a^(1−t) g_b^t.
+public final class Gains: ParameterOwner {
+    public let levels: Int, channels: Int
+    public let gain: Parameter, inverse: Parameter
+
+    public init(levels: Int, channels: Int) {
+        (self.levels, self.channels) = (levels, channels)
+        // Step sizes 1/g spaced by √2 per level, the middle level near 1.
+        let g = (0..<levels).flatMap { l in
+            [Float](repeating: Float.pow2((Float(l) - Float(levels - 1) / 2) / 2), count: channels)
+        }
+        gain = Parameter("gain.encoder", shape: [levels, channels], value: g)
+        inverse = Parameter("gain.decoder", shape: [levels, channels], value: g.map { 1 / $0 })
+        let floor: Float = 1e-3
+        gain.project = { v in for i in v.indices { v[i] = max(v[i], floor) } }
+        inverse.project = { v in for i in v.indices { v[i] = max(v[i], floor) } }
+    }
+
+    public var parameters: [Parameter] { [gain, inverse] }
+
+    /// The (encoder, decoder) gain vectors at a continuous level position in [0, levels − 1].
+    public func vectors(at position: Float) -> (gain: [Float], inverse: [Float]) {
+        let p = min(max(position, 0), Float(levels - 1))
+        let a = Int(p.rounded(.down)), b = min(a + 1, levels - 1), t = p - Float(a)
+        func mix(_ v: [Float]) -> [Float] {
+            (0..<channels).map { c in
+                let x = v[a * channels + c], y = v[b * channels + c]
+                return x == y ? x : Float.pow(x, 1 - t) * Float.pow(y, t)
+            }
+        }
+        return (mix(gain.value), mix(inverse.value))
+    }
+
+    /// The level position of a user quality 1…100 (1 is the lowest rate, 100 the highest).
+    public func position(quality: Int) -> Float {
+        Float(min(max(quality, 1), 100) - 1) / 99 * Float(levels - 1)
+    }
+}
+
+extension Float {
+    static func pow2(_ x: Float) -> Float { Float.pow(2, x) }
+    static func pow(_ x: Float, _ y: Float) -> Float { Foundation.powf(x, y) }
+}
+
+import Foundation

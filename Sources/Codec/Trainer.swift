@@ -1,0 +1,74 @@
+import Foundation
+import NN
+
+/// Rate–distortion training of a `CompressionModel` with Adam, resumable from checkpoints
+/// that hold the parameters, the optimiser's moments and the step.
+public final class Trainer {
+    public struct Options: Codable, Sendable {
+        public var batch = 8
+        public var crop = 128
+        public var learningRate: Float = 1e-4
+        public var clipNorm: Float = 1
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public let model: CompressionModel
+    public let options: Options
+    let adam: Adam
+    public var step: Int { adam.step }
+
+    public init(model: CompressionModel, options: Options) {
+        self.model = model
+        self.options = options
+        adam = Adam(model.parameters, learningRate: options.learningRate, clipNorm: options.clipNorm)
+    }
+
+    /// Resumes from a checkpoint written by `checkpoint()`.
+    public convenience init(resuming file: ParameterFile, options: Options) throws {
+        let architecture = try Architecture(json: file.architecture)
+        self.init(model: CompressionModel(architecture), options: options)
+        try file.load(into: model.parameters)
+        guard let state = file.blobs["train.step"], state.count == 8 else {
+            throw ParameterFileError.malformed("checkpoint lacks its training state")
+        }
+        var reader = ByteReader(state)
+        let step = Int(try reader.u64())
+        func moments(_ kind: String) throws -> [[Float]] {
+            try model.parameters.map { p in
+                guard let t = file.tensor("adam.\(kind).\(p.name)"), t.values.count == p.count else {
+                    throw ParameterFileError.missingTensor("adam.\(kind).\(p.name)")
+                }
+                return t.values
+            }
+        }
+        adam.restore(step: step, m: try moments("m"), v: try moments("v"))
+    }
+
+    /// Parameters, Adam moments and the step, at full precision.
+    public func checkpoint() -> ParameterFile {
+        let state = adam.state
+        var tensors = ParameterFile.entries(model.parameters)
+        for (index, p) in model.parameters.enumerated() {
+            tensors.append(.init(name: "adam.m.\(p.name)", shape: p.shape, values: state.m[index]))
+            tensors.append(.init(name: "adam.v.\(p.name)", shape: p.shape, values: state.v[index]))
+        }
+        var w = ByteWriter()
+        w.u64(UInt64(state.step))
+        return ParameterFile(architecture: model.architecture.json, tensors: tensors,
+                             blobs: ["train.step": w.bytes])
+    }
+
+    /// One optimisation step on a fresh batch. The random stream depends only on the seed
+    /// and the step, so a resumed run draws the batches the uninterrupted run would have.
+    public func trainOneStep(on data: TrainingSet) -> StepStats {
+        var rng = SplitMix64(seed: options.seed &* 0x9E37_79B9 &+ UInt64(adam.step))
+        let x = data.batch(size: options.batch, crop: options.crop, rng: &rng)
+        let levels = (0..<options.batch).map { _ in Int(rng.next() % UInt64(model.architecture.levels)) }
+        adam.zeroGrad()
+        let stats = model.trainStep(x, levels: levels, rng: &rng)
+        adam.learningRate = options.learningRate
+        adam.update()
+        return stats
+    }
+}

@@ -1,0 +1,70 @@
+import Dispatch
+
+/// Work split across the cores by image. With a batch, each worker takes whole images and
+/// OpenBLAS runs single-threaded inside it, so im2col, col2im and the element-wise work run
+/// in parallel too; with one image, OpenBLAS gets every thread instead.
+public enum Parallel {
+    /// Worker threads for batches; 1 disables batch parallelism.
+    nonisolated(unsafe) public static var workers = 2
+
+    /// Calls `body(item, worker)` for every item in 0..<count, worker in 0..<workers(count).
+    /// Items of one worker run in order; results must not depend on which worker ran them.
+    public static func forEach(_ count: Int, _ body: (Int, Int) -> Void) {
+        let w = workers(count)
+        guard w > 1 else {
+            for i in 0..<count { body(i, 0) }
+            return
+        }
+        let saved = BLASRuntime.threads
+        BLASRuntime.threads = 1
+        DispatchQueue.concurrentPerform(iterations: w) { worker in
+            for i in stride(from: worker, to: count, by: w) { body(i, worker) }
+        }
+        BLASRuntime.threads = saved
+    }
+
+    /// How many workers `forEach` uses for `count` items.
+    public static func workers(_ count: Int) -> Int { max(1, min(workers, count)) }
+}
+
+/// Per-worker scratch memory, grown on demand and kept between calls. `prepare` runs before
+/// a parallel section; inside it each worker only reads its own pointer.
+final class Workspaces {
+    private var buffers: [UnsafeMutablePointer<Float>] = []
+    private var capacity = 0
+
+    func prepare(workers: Int, count: Int) {
+        if count > capacity || workers > buffers.count {
+            buffers.forEach { $0.deallocate() }
+            capacity = max(count, capacity)
+            buffers = (0..<workers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: capacity) }
+        }
+    }
+
+    func pointer(_ worker: Int) -> UnsafeMutablePointer<Float> { buffers[worker] }
+
+    deinit { buffers.forEach { $0.deallocate() } }
+}
+
+/// Per-worker gradient accumulators for one parameter, summed in worker order at the end so
+/// the result does not depend on scheduling.
+final class GradientShards {
+    let workers: Int, count: Int
+    let base: UnsafeMutablePointer<Float>
+
+    init(workers: Int, count: Int) {
+        (self.workers, self.count) = (workers, count)
+        base = .allocate(capacity: workers * count)
+        base.initialize(repeating: 0, count: workers * count)
+    }
+
+    func shard(_ worker: Int) -> UnsafeMutablePointer<Float> { base + worker * count }
+
+    func add(into parameter: Parameter) {
+        parameter.grad.withUnsafeMutableBufferPointer { g in
+            for w in 0..<workers { let s = shard(w); for k in 0..<count { g[k] += s[k] } }
+        }
+    }
+
+    deinit { base.deallocate() }
+}

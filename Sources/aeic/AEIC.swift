@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct AEIC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aeic",
+        abstract: "Autoencoder image codec: learned compression for PNG and JPEG photos.",
+        version: "0.1.0",
+        subcommands: [Convert.self, Train.self])
+
+    /// Exit codes in the manner of cjpeg and zstd: 0 success, 1 a runtime error (one line
+    /// on stderr), 2 a usage error.
+    static func main() {
+        FastKernels.ensure()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("aeic: error: \(error)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
+            Foundation.exit(code.rawValue == 1 ? 1 : 2)
+        }
+    }
+}
+
+/// A runtime failure: printed as `aeic: error: WHAT` and exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+    init(_ path: String, _ error: Error) { description = "\(path == "-" ? "stdin" : path): \(error)" }
+}

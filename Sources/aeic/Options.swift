@@ -1,0 +1,35 @@
+import ArgumentParser
+import Images
+
+/// Options shared by every command that reads images.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Refuse images with more pixels than this, before decoding them.")
+    var maxPixels: Int = ImageFile.defaultMaxPixels
+
+    /// Reads and decodes an image file, reporting libjpeg's warnings as djpeg does.
+    func readImage(_ path: String) throws -> Image {
+        let bytes = try FileIO.read(path)
+        do {
+            return try ImageFile.decode(bytes, maxPixels: maxPixels) { warning in
+                warn("\(path): warning: \(warning)")
+            }
+        } catch {
+            throw CLIError(path, error)
+        }
+    }
+}
+
+/// Options shared by every command that writes images.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Output file, or - for stdout.")
+    var output: String
+
+    @Flag(name: .shortAndLong, help: "Overwrite an existing output file.")
+    var force = false
+}
+
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("aeic: \(message)\n".utf8))
+}
+
+import Foundation

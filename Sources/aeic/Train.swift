@@ -1,0 +1,105 @@
+import ArgumentParser
+import Codec
+import Foundation
+import Images
+import NN
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model.", subcommands: [TrainCodec.self])
+}
+
+/// `aeic train codec`: rate–distortion training with checkpoints and resume.
+struct TrainCodec: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codec", abstract: "Train the compression model (R + λ·MSE) on photos.")
+
+    @Option(parsing: .upToNextOption, help: "Folders of training photos (PNG or JPEG).")
+    var data: [String]
+    @Option(help: "Checkpoint file to write (and to resume from with --resume).")
+    var out: String
+    @Flag(help: "Continue from the checkpoint in --out.") var resume = false
+    @Option(help: "Stop after this many steps in total.") var steps = 1_000_000
+    @Option(help: "Stop after this many minutes.") var minutes: Double = .infinity
+    @Option(help: "Images per batch.") var batch = 8
+    @Option(help: "Crop size in pixels (a multiple of 16).") var crop = 128
+    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Threads for OpenBLAS.") var threads = 2
+    @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
+    @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
+    @Option(help: "Minutes between checkpoints.") var checkpointMinutes: Double = 5
+    @Option(help: "Downscale JPEG photos by this factor to hide their artefacts.")
+    var jpegScale: Double = 0.75
+
+    func run() throws {
+        BLASRuntime.threads = threads
+        let set = try loadPhotos()
+        var options = Trainer.Options()
+        (options.batch, options.crop, options.learningRate, options.seed) = (batch, crop, lr, seed)
+        let trainer: Trainer
+        if resume {
+            let file: ParameterFile
+            do { file = try ParameterFile(decoding: try FileIO.read(out)) }
+            catch { throw CLIError(out, error) }
+            trainer = try Trainer(resuming: file, options: options)
+            warn("resuming at step \(trainer.step)")
+        } else {
+            trainer = Trainer(model: CompressionModel(Architecture(N: n, M: m), seed: seed), options: options)
+        }
+        warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName)")
+        let start = Date()
+        var lastSave = Date()
+        var window: [StepStats] = []
+        while trainer.step < steps && Date().timeIntervalSince(start) < minutes * 60 {
+            window.append(trainer.trainOneStep(on: set))
+            if window.count == 20 || trainer.step % 20 == 0 {
+                report(trainer.step, window, imagesPerSecond: Double(batch * trainer.step) / max(1, Date().timeIntervalSince(start)))
+                window.removeAll()
+            }
+            if Date().timeIntervalSince(lastSave) > checkpointMinutes * 60 {
+                try save(trainer)
+                lastSave = Date()
+            }
+        }
+        try save(trainer)
+    }
+
+    func save(_ trainer: Trainer) throws {
+        try FileIO.write(trainer.checkpoint().encoded(), to: out, force: true)
+        warn("step \(trainer.step): checkpoint written to \(out)")
+    }
+
+    func report(_ step: Int, _ window: [StepStats], imagesPerSecond: Double) {
+        guard !window.isEmpty else { return }
+        let k = Double(window.count)
+        let loss = window.reduce(0) { $0 + $1.loss } / k
+        let bpp = window.reduce(0) { $0 + $1.bpp } / k
+        let psnr = window.reduce(0) { $0 + $1.psnr } / k
+        warn(String(format: "step %d  loss %.4f  bpp %.3f  psnr %.2f dB  %.2f img/s",
+                    step, loss, bpp, psnr, imagesPerSecond))
+    }
+
+    /// Every PNG and JPEG under the folders; JPEGs are downscaled to hide their artefacts.
+    func loadPhotos() throws -> TrainingSet {
+        var set = TrainingSet()
+        for folder in data {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            for name in names where ImageFormat(pathExtension: name) != nil {
+                let path = folder + "/" + name
+                let bytes = try FileIO.read(path)
+                guard var image = try? ImageFile.decode(bytes).rgb() else {
+                    warn("\(path): skipped (cannot decode)")
+                    continue
+                }
+                if ImageFormat(sniffing: Array(bytes.prefix(4))) == .jpeg && jpegScale < 1 {
+                    image = image.resized(width: Int(Double(image.width) * jpegScale),
+                                          height: Int(Double(image.height) * jpegScale))
+                }
+                set.append(.init(width: image.width, height: image.height, samples: image.samples))
+            }
+        }
+        guard set.count > 0 else { throw CLIError("no PNG or JPEG photos in \(data.joined(separator: ", "))") }
+        return set
+    }
+}
