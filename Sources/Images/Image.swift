@@ -52,7 +52,8 @@ extension Image {
         let n = pixelCount
         let stride = channels + (withAlpha ? 1 : 0)
         var out = [UInt16](repeating: 0, count: n * stride)
-        func quantise(_ v: Float) -> UInt16 { UInt16(min(max(v, 0), 1) * maximum + 0.5) }
+        // Written so that NaN (from a damaged decode) maps to 0 instead of trapping.
+        func quantise(_ v: Float) -> UInt16 { UInt16((v > 0 ? (v < 1 ? v : 1) : 0) * maximum + 0.5) }
         for i in 0..<n {
             for c in 0..<channels { out[i * stride + c] = quantise(samples[c * n + i]) }
             if withAlpha { out[i * stride + channels] = quantise(alpha?[i] ?? 1) }

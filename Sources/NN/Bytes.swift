@@ -72,3 +72,12 @@ public enum CRC32 {
         return ~crc
     }
 }
+
+/// FNV-1a, 64-bit: a fast fingerprint for naming a model file (identity, not security).
+public enum FNV1a {
+    public static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+}

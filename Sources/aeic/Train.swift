@@ -6,7 +6,8 @@ import NN
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a model.", subcommands: [TrainCodec.self])
+        abstract: "Train a model, or export a checkpoint as a model file.",
+        subcommands: [TrainCodec.self, ExportModel.self])
 }
 
 /// `aeic train codec`: rate–distortion training with checkpoints and resume.
@@ -101,5 +102,27 @@ struct TrainCodec: ParsableCommand {
         }
         guard set.count > 0 else { throw CLIError("no PNG or JPEG photos in \(data.joined(separator: ", "))") }
         return set
+    }
+}
+
+/// `aeic train export CHECKPOINT -o MODEL`: a compact model file (Float16 transforms, integer
+/// CDF tables) from a training checkpoint.
+struct ExportModel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export a training checkpoint as a model file.")
+
+    @Argument(help: "Checkpoint written by 'aeic train codec'.") var checkpoint: String
+    @OptionGroup var outputOptions: OutputOptions
+
+    func run() throws {
+        let file: ParameterFile
+        do { file = try ParameterFile(decoding: try FileIO.read(checkpoint)) }
+        catch { throw CLIError(checkpoint, error) }
+        let trainer: Trainer
+        do { trainer = try Trainer(resuming: file, options: Trainer.Options()) }
+        catch { throw CLIError(checkpoint, error) }
+        let bytes = ImageCodec.export(trainer.model)
+        try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
+        warn("step \(trainer.step): \(bytes.count) bytes written to \(outputOptions.output)")
     }
 }

@@ -1,0 +1,143 @@
+import NN
+
+/// The `.aeic` file (byte layout in FORMAT.md): a fixed 40-byte header with its own CRC,
+/// then the range-coded latents, the optional alpha plane and a CRC-32 of both payloads.
+public struct Container: Equatable, Sendable {
+    public static let magic: [UInt8] = Array("AEIC".utf8)
+    public static let version: UInt8 = 1
+    static let headerSize = 40
+
+    public struct Flags: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let alpha = Flags(rawValue: 1)
+    }
+
+    public var flags: Flags
+    public var width: Int
+    public var height: Int
+    /// Channels of the source image: 1 (grey, coded as RGB and returned as grey) or 3.
+    public var channels: Int
+    /// 0: sRGB, the only colour space so far.
+    public var colourSpace: UInt8 = 0
+    public var quality: Int
+    public var latentChannels: Int
+    public var modelIdentity: UInt64
+    public var latents: [UInt8]
+    public var alpha: [UInt8]
+
+    public var latentHeight: Int { (height + 15) / 16 }
+    public var latentWidth: Int { (width + 15) / 16 }
+
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        w.raw(Container.magic)
+        w.u8(Container.version)
+        w.u8(flags.rawValue)
+        w.u8(0)
+        w.u8(colourSpace)
+        w.u32(UInt32(width))
+        w.u32(UInt32(height))
+        w.u8(UInt8(channels))
+        w.u8(UInt8(quality))
+        w.u16(UInt16(latentChannels))
+        w.u64(modelIdentity)
+        w.u32(UInt32(latents.count))
+        w.u32(UInt32(alpha.count))
+        w.u32(CRC32.checksum(w.bytes))
+        w.raw(latents)
+        w.raw(alpha)
+        w.u32(CRC32.checksum(latents + alpha))
+        return w.bytes
+    }
+
+    /// Parses and validates a container: magic, version, header CRC, field ranges, the
+    /// image size against `maxPixels`, lengths against the bytes present, and the payload
+    /// CRC, all before anything is allocated for the image.
+    public init(decoding bytes: [UInt8], maxPixels: Int) throws {
+        guard bytes.count >= 4 else {
+            throw bytes.isEmpty ? ContainerError.empty : ContainerError.truncated
+        }
+        guard Array(bytes.prefix(4)) == Container.magic else { throw ContainerError.badMagic }
+        guard bytes.count >= Container.headerSize else { throw ContainerError.truncated }
+        var r = ByteReader(bytes, offset: 4)
+        do {
+            let version = try r.u8()
+            guard version == Container.version else { throw ContainerError.unsupportedVersion(Int(version)) }
+            flags = Flags(rawValue: try r.u8())
+            _ = try r.u8()
+            colourSpace = try r.u8()
+            width = Int(try r.u32())
+            height = Int(try r.u32())
+            channels = Int(try r.u8())
+            quality = Int(try r.u8())
+            latentChannels = Int(try r.u16())
+            modelIdentity = try r.u64()
+            let latentLength = Int(try r.u32()), alphaLength = Int(try r.u32())
+            let headerCRC = try r.u32()
+            guard headerCRC == CRC32.checksum(bytes.prefix(Container.headerSize - 4)) else {
+                throw ContainerError.headerCRCMismatch
+            }
+            guard flags.rawValue & ~Flags.alpha.rawValue == 0, colourSpace == 0,
+                  channels == 1 || channels == 3, EntropyTables.qualities.contains(quality),
+                  latentChannels > 0, width > 0, height > 0,
+                  flags.contains(.alpha) == (alphaLength > 0)
+            else { throw ContainerError.badField }
+            guard width.multipliedReportingOverflow(by: height).partialValue <= maxPixels,
+                  width <= 1 << 24, height <= 1 << 24
+            else { throw ContainerError.tooLarge(width: width, height: height, limit: maxPixels) }
+            guard latentLength <= r.remaining, alphaLength <= r.remaining - latentLength,
+                  r.remaining - latentLength - alphaLength == 4
+            else { throw r.remaining - latentLength - alphaLength < 4 ? ContainerError.truncated : ContainerError.trailingBytes }
+            latents = Array(try r.raw(latentLength))
+            alpha = Array(try r.raw(alphaLength))
+            guard try r.u32() == CRC32.checksum(latents + alpha) else { throw ContainerError.payloadCRCMismatch }
+        } catch is ByteReader.Truncated {
+            throw ContainerError.truncated
+        }
+    }
+
+    public init(flags: Flags, width: Int, height: Int, channels: Int, quality: Int,
+                latentChannels: Int, modelIdentity: UInt64, latents: [UInt8], alpha: [UInt8]) {
+        (self.flags, self.width, self.height, self.channels) = (flags, width, height, channels)
+        (self.quality, self.latentChannels, self.modelIdentity) = (quality, latentChannels, modelIdentity)
+        (self.latents, self.alpha) = (latents, alpha)
+    }
+}
+
+/// Why a `.aeic` file cannot be decoded.
+public enum ContainerError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case badMagic
+    case unsupportedVersion(Int)
+    case truncated
+    case trailingBytes
+    case headerCRCMismatch
+    case payloadCRCMismatch
+    case badField
+    case tooLarge(width: Int, height: Int, limit: Int)
+    case modelMismatch(file: UInt64, model: UInt64)
+    case corruptPayload
+
+    public var description: String {
+        switch self {
+        case .empty: return "empty file"
+        case .badMagic: return "not an .aeic file (bad magic)"
+        case .unsupportedVersion(let v): return "unsupported .aeic version \(v)"
+        case .truncated: return "file is truncated"
+        case .trailingBytes: return "unexpected bytes after the end of the file"
+        case .headerCRCMismatch: return "header CRC mismatch"
+        case .payloadCRCMismatch: return "payload CRC mismatch"
+        case .badField: return "invalid header field"
+        case .tooLarge(let w, let h, let limit): return "image is \(w)x\(h), over the limit of \(limit) pixels"
+        case .modelMismatch(let file, let model):
+            return "made with model \(hex(file)), but the loaded model is \(hex(model)) (use --model)"
+        case .corruptPayload: return "corrupt latent payload"
+        }
+    }
+}
+
+func hex(_ v: UInt64) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: 16 - s.count) + s
+}

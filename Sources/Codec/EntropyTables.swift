@@ -1,0 +1,94 @@
+import Foundation
+import EntropyCoding
+import NN
+
+/// The integer CDF tables that decide every latent symbol's probability: one per quality
+/// 1…100 and latent channel, made once from the learned density when a model is exported
+/// and stored in the model file. Coding reads only these integers, never the density.
+public struct EntropyTables: Equatable, Sendable {
+    public static let qualities = 1...100
+    /// Tail mass left to the escape symbol on each side.
+    static let tail = 1e-7
+    static let maxSymbols = 4096
+    public let channels: Int
+    let tables: [CDFTable]     // (quality − 1) · channels + channel
+
+    public func table(quality: Int, channel: Int) -> CDFTable {
+        tables[(quality - 1) * channels + channel]
+    }
+
+    /// Tables from the density of `entropy` at each quality's gains.
+    public init(entropy: EntropyBottleneck, gains: Gains) {
+        channels = entropy.channels
+        var out: [CDFTable] = []
+        for q in EntropyTables.qualities {
+            let g = gains.vectors(at: gains.position(quality: q)).gain
+            for c in 0..<channels { out.append(EntropyTables.table(entropy, channel: c, gain: g[c])) }
+        }
+        tables = out
+    }
+
+    static func table(_ entropy: EntropyBottleneck, channel c: Int, gain: Float) -> CDFTable {
+        let ch = entropy.channel(c)
+        let cdf = { (x: Double) -> Double in
+            1 / (1 + exp(-Double(entropy.logits(Float(x), ch))))
+        }
+        let lowX = quantile(cdf, tail), highX = quantile(cdf, 1 - tail)
+        var low = Int((lowX * Double(gain)).rounded(.down))
+        var high = Int((highX * Double(gain)).rounded(.up))
+        if high - low + 1 > maxSymbols {
+            let centre = Int((quantile(cdf, 0.5) * Double(gain)).rounded())
+            (low, high) = (centre - maxSymbols / 2, centre + maxSymbols / 2 - 1)
+        }
+        let g = Double(gain)
+        var p = (low...high).map { k in cdf((Double(k) + 0.5) / g) - cdf((Double(k) - 0.5) / g) }
+        p.append(max(0, cdf((Double(low) - 0.5) / g)) + max(0, 1 - cdf((Double(high) + 0.5) / g)))
+        return CDFTable(offset: Int32(low), probabilities: p)
+    }
+
+    /// The x where the monotone `cdf` reaches `level`, by bisection.
+    static func quantile(_ cdf: (Double) -> Double, _ level: Double) -> Double {
+        var lo = -1.0, hi = 1.0
+        while cdf(lo) > level && lo > -1e6 { lo *= 2 }
+        while cdf(hi) < level && hi < 1e6 { hi *= 2 }
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            if cdf(mid) < level { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+
+    // Serialised as: per table, offset (i32), symbol count (u16), frequencies (u16 each;
+    // a frequency of 2^16 cannot occur since every table has an escape of frequency ≥ 1).
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        for t in tables {
+            w.u32(UInt32(bitPattern: t.offset))
+            w.u16(UInt16(t.count))
+            t.frequencies.forEach { w.u16(UInt16($0)) }
+        }
+        return w.bytes
+    }
+
+    public init(decoding bytes: [UInt8], channels: Int) throws {
+        self.channels = channels
+        var r = ByteReader(bytes)
+        var out: [CDFTable] = []
+        do {
+            for _ in 0..<(EntropyTables.qualities.count * channels) {
+                let offset = Int32(bitPattern: try r.u32())
+                let count = Int(try r.u16())
+                guard count >= 1, count * 2 <= r.remaining else { throw ParameterFileError.malformed("CDF table length") }
+                let freq = try (0..<count).map { _ in UInt32(try r.u16()) }
+                guard let table = CDFTable(offset: offset, frequencies: freq) else {
+                    throw ParameterFileError.malformed("CDF table frequencies")
+                }
+                out.append(table)
+            }
+        } catch is ByteReader.Truncated {
+            throw ParameterFileError.malformed("CDF tables truncated")
+        }
+        guard r.remaining == 0 else { throw ParameterFileError.malformed("CDF tables have trailing bytes") }
+        tables = out
+    }
+}

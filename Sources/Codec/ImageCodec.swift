@@ -1,0 +1,139 @@
+import EntropyCoding
+import Foundation
+import NN
+
+// x: 1, 3, H, W in [0, 1];  y, ŷ: 1, M, ⌈H/16⌉, ⌈W/16⌉
+
+/// A trained model ready to code images: g_a, g_s, the gains and the integer CDF tables,
+/// loaded from a model file. `compress` returns exactly the bytes `decompress` takes.
+public final class ImageCodec {
+    public let model: CompressionModel
+    public let tables: EntropyTables
+    /// FNV-1a of the model file; written into every `.aeic` so a file is never decoded with
+    /// another model's tables.
+    public let identity: UInt64
+
+    public init(modelFile bytes: [UInt8]) throws {
+        let file = try ParameterFile(decoding: bytes)
+        let architecture: Architecture
+        do { architecture = try Architecture(json: file.architecture) }
+        catch { throw ParameterFileError.malformed("architecture description") }
+        guard architecture.kind == Architecture().kind, architecture.N > 0, architecture.N <= 1024,
+              architecture.M > 0, architecture.M <= 1024, !architecture.lambdas.isEmpty
+        else { throw ParameterFileError.architectureMismatch(expected: Architecture().kind, found: architecture.kind) }
+        model = CompressionModel(architecture)
+        try file.load(into: model.transformParameters)
+        guard let blob = file.blobs["entropy.tables"] else { throw ParameterFileError.missingTensor("entropy.tables") }
+        tables = try EntropyTables(decoding: blob, channels: architecture.M)
+        identity = FNV1a.hash(bytes)
+    }
+
+    /// The model file for `model`: transforms and gains in Float16, CDF tables as integers.
+    public static func export(_ model: CompressionModel) -> [UInt8] {
+        let tables = EntropyTables(entropy: model.entropy, gains: model.gains)
+        return ParameterFile(architecture: model.architecture.json,
+                             tensors: ParameterFile.entries(model.transformParameters),
+                             blobs: ["entropy.tables": tables.encoded]).encoded(precision: .float16)
+    }
+
+    /// The quantized latents ŷ = round(g_a(x)·g) at `quality`, x padded to a multiple of 16.
+    public func analyse(_ x: Tensor, quality: Int) -> [Int32] {
+        let y = model.g_a.forward(ImageCodec.padded(x))
+        let gain = model.gains.vectors(at: model.gains.position(quality: quality)).gain
+        let plane = y.planeSize
+        return (0..<y.count).map { Int32((y.data[$0] * gain[$0 / plane]).rounded()) }
+    }
+
+    /// x̂ = g_s(ŷ·g⁻), cropped to `height`×`width` and clamped to [0, 1].
+    public func synthesise(_ yHat: [Int32], quality: Int, height: Int, width: Int) -> Tensor {
+        let m = model.architecture.M
+        let (lh, lw) = ((height + 15) / 16, (width + 15) / 16)
+        let inverse = model.gains.vectors(at: model.gains.position(quality: quality)).inverse
+        let plane = lh * lw
+        let z = Tensor(n: 1, c: m, h: lh, w: lw, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
+        let full = model.g_s.forward(z)
+        var out = Tensor(n: 1, c: 3, h: height, w: width)
+        for c in 0..<3 {
+            for y in 0..<height {
+                for x in 0..<width {
+                    let v = full.data[(c * full.h + y) * full.w + x]
+                    out.data[(c * height + y) * width + x] = v >= 0 ? (v <= 1 ? v : 1) : 0
+                }
+            }
+        }
+        return out
+    }
+
+    /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]).
+    /// `channels` is the source's colour channel count (1 for grey, which comes back grey).
+    public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int) -> [UInt8] {
+        precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
+        precondition(EntropyTables.qualities.contains(quality), "quality must be 1…100")
+        let yHat = analyse(x, quality: quality)
+        let plane = ((x.h + 15) / 16) * ((x.w + 15) / 16)
+        var encoder = RangeEncoder()
+        for c in 0..<model.architecture.M {
+            let table = tables.table(quality: quality, channel: c)
+            for p in 0..<plane { encoder.encode(yHat[c * plane + p], with: table) }
+        }
+        let alphaBytes = alpha.map { a in
+            AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)
+        } ?? []
+        return Container(flags: alpha == nil ? [] : .alpha, width: x.w, height: x.h,
+                         channels: channels, quality: quality, latentChannels: model.architecture.M,
+                         modelIdentity: identity, latents: encoder.finish(), alpha: alphaBytes).encoded
+    }
+
+    public struct Decoded {
+        public var rgb: Tensor            // 1, 3, H, W
+        public var alpha: [Float]?
+        public var channels: Int
+        public var container: Container
+    }
+
+    /// Decodes a `.aeic` file made with this model.
+    public func decompress(_ bytes: [UInt8], maxPixels: Int) throws -> Decoded {
+        let file = try Container(decoding: bytes, maxPixels: maxPixels)
+        guard file.modelIdentity == identity, file.latentChannels == model.architecture.M else {
+            throw ContainerError.modelMismatch(file: file.modelIdentity, model: identity)
+        }
+        let yHat = try decodeLatents(file)
+        let alpha = try file.flags.contains(.alpha)
+            ? AlphaPlane.decode(file.alpha, width: file.width, count: file.width * file.height).map { Float($0) / 255 }
+            : nil
+        let rgb = synthesise(yHat, quality: file.quality, height: file.height, width: file.width)
+        return Decoded(rgb: rgb, alpha: alpha, channels: file.channels, container: file)
+    }
+
+    /// The integer latents of a validated container, exactly as the encoder coded them.
+    public func decodeLatents(_ file: Container) throws -> [Int32] {
+        let plane = file.latentHeight * file.latentWidth
+        var decoder = RangeDecoder(file.latents)
+        var yHat = [Int32](repeating: 0, count: file.latentChannels * plane)
+        for c in 0..<file.latentChannels {
+            let table = tables.table(quality: file.quality, channel: c)
+            for p in 0..<plane {
+                yHat[c * plane + p] = decoder.decode(with: table)
+                if decoder.overran { throw ContainerError.corruptPayload }
+            }
+        }
+        guard !decoder.isDamaged else { throw ContainerError.corruptPayload }
+        return yHat
+    }
+
+    /// `x` extended to a multiple of 16 in each direction by repeating its last row/column.
+    static func padded(_ x: Tensor) -> Tensor {
+        let h = (x.h + 15) / 16 * 16, w = (x.w + 15) / 16 * 16
+        guard h != x.h || w != x.w else { return x }
+        var out = Tensor(n: x.n, c: x.c, h: h, w: w)
+        for plane in 0..<(x.n * x.c) {
+            for y in 0..<h {
+                let sy = min(y, x.h - 1)
+                for xx in 0..<w {
+                    out.data[(plane * h + y) * w + xx] = x.data[(plane * x.h + sy) * x.w + min(xx, x.w - 1)]
+                }
+            }
+        }
+        return out
+    }
+}

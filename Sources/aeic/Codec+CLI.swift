@@ -1,0 +1,42 @@
+import ArgumentParser
+import Codec
+import Images
+import NN
+
+/// `--model FILE`, or the model shipped with aeic.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Model file (default: the model shipped with aeic).")
+    var model: String?
+
+    func load() throws -> ImageCodec {
+        let bytes: [UInt8]
+        if let path = model {
+            bytes = try FileIO.read(path)
+        } else {
+            guard let shipped = ImageCodec.defaultModelBytes() else {
+                throw CLIError("no default model is installed; pass --model FILE")
+            }
+            bytes = shipped
+        }
+        do { return try ImageCodec(modelFile: bytes) }
+        catch { throw CLIError(model ?? "default model", error) }
+    }
+}
+
+extension Image {
+    /// The image as a (1, 3, H, W) tensor; grey is replicated to RGB.
+    var rgbTensor: Tensor {
+        let rgb = self.rgb()
+        return Tensor(n: 1, c: 3, h: height, w: width, data: rgb.samples)
+    }
+
+    /// A decoded tensor back as an image with `channels` colour channels (grey: the mean).
+    init(_ x: Tensor, channels: Int, alpha: [Float]?) {
+        let n = x.h * x.w
+        var samples = x.data
+        if channels == 1 {
+            samples = (0..<n).map { (x.data[$0] + x.data[n + $0] + x.data[2 * n + $0]) / 3 }
+        }
+        self.init(width: x.w, height: x.h, channels: channels, samples: samples, alpha: alpha)
+    }
+}

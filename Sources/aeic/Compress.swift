@@ -1,0 +1,76 @@
+import ArgumentParser
+import Codec
+import Foundation
+import Images
+
+/// `aeic compress IN -o OUT.aeic [-q Q]`.
+struct Compress: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compress a PNG or JPEG into an .aeic file.")
+
+    @Argument(help: "Input PNG or JPEG, or - for stdin.") var input: String
+    @OptionGroup var outputOptions: OutputOptions
+    @Option(name: .shortAndLong, help: "Quality 1–100 (higher: more bits, better fidelity).")
+    var quality = 75
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var inputOptions: InputOptions
+    @Flag(name: .shortAndLong, help: "Print size, bits per pixel, PSNR and time.") var verbose = false
+
+    func validate() throws {
+        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1–100") }
+    }
+
+    func run() throws {
+        let codec = try modelOptions.load()
+        let image = try inputOptions.readImage(input)
+        let start = Date()
+        let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality)
+        let seconds = Date().timeIntervalSince(start)
+        try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
+        guard verbose else { return }
+        let decoded = try codec.decompress(bytes, maxPixels: inputOptions.maxPixels)
+        let psnr = Metrics.psnr(image.rgb(), Image(decoded.rgb, channels: 3, alpha: nil))
+        warn(String(format: "%@: %dx%d, %d bytes, %.4f bpp, PSNR %.2f dB, %.2f s",
+                    outputOptions.output, image.width, image.height, bytes.count,
+                    Double(bytes.count * 8) / Double(image.pixelCount), psnr, seconds))
+    }
+}
+
+/// `aeic decompress IN.aeic -o OUT.png|.jpg`.
+struct Decompress: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Decompress an .aeic file to PNG or JPEG.")
+
+    @Argument(help: "Input .aeic file, or - for stdin.") var input: String
+    @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Refuse images with more pixels than this, before decoding them.")
+    var maxPixels: Int = ImageFile.defaultMaxPixels
+    @Option(help: "JPEG quality when writing JPEG.") var jpegQuality = 95
+    @Option(help: "Output format when writing to stdout: png or jpeg.") var format: ImageFormat?
+    @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
+
+    func validate() throws {
+        guard format != nil || ImageFormat(pathExtension: outputOptions.output) != nil else {
+            throw ValidationError("cannot tell the output format from '\(outputOptions.output)'; use --format")
+        }
+    }
+
+    func run() throws {
+        let codec = try modelOptions.load()
+        let bytes = try FileIO.read(input)
+        let start = Date()
+        let decoded: ImageCodec.Decoded
+        do { decoded = try codec.decompress(bytes, maxPixels: maxPixels) }
+        catch { throw CLIError(input, error) }
+        let seconds = Date().timeIntervalSince(start)
+        let image = Image(decoded.rgb, channels: decoded.channels, alpha: decoded.alpha)
+        let target = format ?? ImageFormat(pathExtension: outputOptions.output)!
+        let out: [UInt8]
+        do { out = try ImageFile.encode(image, as: target, options: .init(quality: jpegQuality, subsampling: .s444)) }
+        catch { throw CLIError(outputOptions.output, error) }
+        try FileIO.write(out, to: outputOptions.output, force: outputOptions.force)
+        if verbose {
+            warn(String(format: "%@: %dx%d from %d bytes, %.2f s", outputOptions.output,
+                        image.width, image.height, bytes.count, seconds))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import XCTest
+@testable import Codec
+import EntropyCoding
+import NN
+
+/// A tiny untrained model: enough to exercise every path of the format quickly.
+func tinyCodec(seed: UInt64 = 3) throws -> ImageCodec {
+    let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: seed)
+    return try ImageCodec(modelFile: ImageCodec.export(model))
+}
+
+func testImage(h: Int, w: Int) -> Tensor {
+    var rng = SplitMix64(seed: UInt64(h * 1000 + w))
+    let data: [Float] = (0..<3 * h * w).map { (k: Int) -> Float in
+        let x = Float(k % w), y = Float(k / w % h)
+        return 0.5 + 0.3 * sinf(x * 0.4 + y * 0.1) + 0.1 * rng.uniform()
+    }
+    return Tensor(n: 1, c: 3, h: h, w: w, data: data)
+}
+
+final class ImageCodecTests: XCTestCase {
+    func testRoundTripOddSizesKeepsLatents() throws {
+        let codec = try tinyCodec()
+        for (h, w) in [(1, 1), (1, 17), (15, 2), (16, 16), (33, 20)] {
+            let x = testImage(h: h, w: w)
+            let bytes = codec.compress(x, alpha: nil, channels: 3, quality: 60)
+            let file = try Container(decoding: bytes, maxPixels: 1 << 20)
+            XCTAssertEqual(try codec.decodeLatents(file), codec.analyse(x, quality: 60), "\(h)x\(w)")
+            let decoded = try codec.decompress(bytes, maxPixels: 1 << 20)
+            XCTAssertEqual(decoded.rgb.shape, [1, 3, h, w])
+            XCTAssertTrue(decoded.rgb.data.allSatisfy { $0 >= 0 && $0 <= 1 })
+        }
+    }
+
+    func testAlphaIsLossless() throws {
+        let codec = try tinyCodec()
+        let alpha: [Float] = (0..<(9 * 7)).map { Float(($0 * 37) % 256) / 255 }
+        let bytes = codec.compress(testImage(h: 9, w: 7), alpha: alpha, channels: 1, quality: 10)
+        let decoded = try codec.decompress(bytes, maxPixels: 100)
+        XCTAssertEqual(decoded.alpha, alpha)
+        XCTAssertEqual(decoded.channels, 1)
+    }
+
+    func testQualityRaisesRate() throws {
+        let codec = try tinyCodec()
+        let x = testImage(h: 48, w: 48)
+        let low = codec.compress(x, alpha: nil, channels: 3, quality: 1).count
+        let high = codec.compress(x, alpha: nil, channels: 3, quality: 100).count
+        XCTAssertLessThan(low, high)
+    }
+
+    func testEveryFlippedByteAndEveryCutIsATypedError() throws {
+        let codec = try tinyCodec()
+        let bytes = codec.compress(testImage(h: 20, w: 24), alpha: [Float](repeating: 0.5, count: 480),
+                                   channels: 3, quality: 50)
+        for i in bytes.indices {
+            var damaged = bytes
+            damaged[i] ^= 0x5A
+            XCTAssertThrowsError(try codec.decompress(damaged, maxPixels: 1 << 20), "byte \(i)") {
+                XCTAssertTrue($0 is ContainerError, "byte \(i): \($0)")
+            }
+        }
+        for cut in 0..<bytes.count {
+            XCTAssertThrowsError(try codec.decompress(Array(bytes.prefix(cut)), maxPixels: 1 << 20), "cut \(cut)") {
+                XCTAssertTrue($0 is ContainerError, "cut \(cut): \($0)")
+            }
+        }
+    }
+
+    func testHeaderErrorsAreNamed() throws {
+        let codec = try tinyCodec()
+        let bytes = codec.compress(testImage(h: 16, w: 16), alpha: nil, channels: 3, quality: 50)
+        XCTAssertThrowsError(try codec.decompress([], maxPixels: 10)) { XCTAssertEqual($0 as? ContainerError, .empty) }
+        XCTAssertThrowsError(try codec.decompress(Array("PNG!abcd".utf8), maxPixels: 10)) {
+            XCTAssertEqual($0 as? ContainerError, .badMagic)
+        }
+        XCTAssertThrowsError(try codec.decompress(bytes, maxPixels: 100)) {
+            XCTAssertEqual($0 as? ContainerError, .tooLarge(width: 16, height: 16, limit: 100))
+        }
+        var payload = bytes
+        payload[Container.headerSize] ^= 1
+        XCTAssertThrowsError(try codec.decompress(payload, maxPixels: 1000)) {
+            XCTAssertEqual($0 as? ContainerError, .payloadCRCMismatch)
+        }
+        let other = try tinyCodec(seed: 4)
+        XCTAssertThrowsError(try other.decompress(bytes, maxPixels: 1000)) {
+            guard case .modelMismatch? = $0 as? ContainerError else { return XCTFail("\($0)") }
+        }
+    }
+
+    func testModelFileRejectsDamage() throws {
+        let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: 3)
+        var bytes = ImageCodec.export(model)
+        bytes[bytes.count / 2] ^= 1
+        XCTAssertThrowsError(try ImageCodec(modelFile: bytes)) {
+            XCTAssertEqual($0 as? ParameterFileError, .checksumMismatch)
+        }
+        XCTAssertThrowsError(try ImageCodec(modelFile: Array(bytes.prefix(100))))
+    }
+
+    func testTablesSurviveSerialisation() throws {
+        let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: 3)
+        let tables = EntropyTables(entropy: model.entropy, gains: model.gains)
+        XCTAssertEqual(try EntropyTables(decoding: tables.encoded, channels: 4), tables)
+    }
+}
