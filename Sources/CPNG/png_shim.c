@@ -33,8 +33,9 @@ static void read_memory(png_structp png, png_bytep out, png_size_t count) {
 int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                     aeic_png_image *out, char *message, size_t message_size) {
     memset(out, 0, sizeof *out);
-    if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
-        snprintf(message, message_size, "not a PNG file");
+    /* A damaged signature is left to libpng, whose message says how it was damaged. */
+    if (size < 8) {
+        snprintf(message, message_size, "not a PNG file (too short)");
         return -1;
     }
     error_context ctx = {.message = message, .message_size = message_size};
