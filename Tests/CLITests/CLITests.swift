@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+import Images
+
+/// Runs the built `aeic` binary as a user would.
+struct AEIC {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    /// The `aeic` built beside the test bundle (`swift test` builds it with the tests).
+    static var binary: URL {
+        let bundle = Bundle(for: CLITests.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("aeic") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    struct Result { var status: Int32; var stdout: Data; var stderr: String }
+
+    @discardableResult
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    static func fixture(_ name: String) -> String { root.appendingPathComponent("fixtures/\(name)").path }
+}
+
+class TemporaryFolderTestCase: XCTestCase {
+    var folder: URL!
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("aeic-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() }
+}
+
+final class CLITests: TemporaryFolderTestCase {
+    func testConvertRoundTrip() throws {
+        let jpeg = path("cat.jpg"), png = path("cat.png")
+        XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", jpeg, "-q", "95"]).status, 0)
+        XCTAssertEqual(try AEIC.run(["convert", jpeg, "-o", png]).status, 0)
+        let original = try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture("rgb.png")))))
+        let back = try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: png))))
+        XCTAssertGreaterThan(Metrics.psnr(original, back), 35)
+    }
+
+    func testPNGToPNGIsLossless() throws {
+        for (name, depth) in [("rgba.png", "8"), ("grey16.png", "16"), ("palette.png", "8")] {
+            let out = path(name)
+            XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture(name), "-o", out, "--depth", depth]).status, 0)
+            let a = try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture(name)))))
+            let b = try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
+            XCTAssertTrue(a == b, "\(name) changed")
+        }
+    }
+
+    func testStdinAndStdout() throws {
+        let input = try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture("rgb.png")))
+        let result = try AEIC.run(["convert", "-", "-o", "-", "--format", "jpeg"], stdin: input)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(Array(result.stdout.prefix(3)), [0xFF, 0xD8, 0xFF])
+    }
+
+    func testExistingOutputNeedsForce() throws {
+        let out = path("out.png")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: out))
+        let result = try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", out])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "aeic: error: \(out): already exists (use -f to overwrite)\n")
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "keep me")
+        XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", out, "-f"]).status, 0)
+    }
+
+    func testBadInputIsOneLineAndLeavesNoFile() throws {
+        let cases = [
+            ("bad-crc.png", "IDAT: CRC error"), ("not-an-image.txt", "not a PNG or JPEG file"),
+            ("empty.png", "empty file"), ("missing.png", "no such file"),
+            ("huge-header.png", "image is 100000x100000, over the limit of 200000000 pixels"),
+        ]
+        for (name, message) in cases {
+            let result = try AEIC.run(["convert", AEIC.fixture(name), "-o", path("out.png")])
+            XCTAssertEqual(result.status, 1, name)
+            XCTAssertEqual(result.stderr, "aeic: error: \(AEIC.fixture(name)): \(message)\n")
+            XCTAssertEqual(try contents(), [], "no output and no temporary file after \(name)")
+        }
+    }
+
+    func testMaxPixels() throws {
+        let result = try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", path("o.png"), "--max-pixels", "100"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasSuffix("image is 45x30, over the limit of 100 pixels\n"), result.stderr)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png")]).status, 2)
+        XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", path("x.bmp")]).status, 2)
+        XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", path("x.jpg"), "-q", "0"]).status, 2)
+        XCTAssertEqual(try AEIC.run(["frobnicate"]).status, 2)
+        let help = try AEIC.run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(String(decoding: help.stdout, as: UTF8.self).contains("compress"))
+    }
+}
