@@ -1,0 +1,122 @@
+import ArgumentParser
+import Codec
+import EntropyCoding
+import Foundation
+import NN
+
+/// `aeic bench …`: speed measurements, each next to its peer measured in the same run.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure speed (medians of repeated runs, with the peer from the same run).",
+        subcommands: [BenchNN.self, BenchTrain.self, BenchModel.self, BenchEntropy.self, BenchSystem.self])
+}
+
+/// Options every benchmark shares.
+struct BenchOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "Timed repetitions (the median is reported).") var repeats = 5
+    @Option(help: "OpenBLAS threads.") var threads = 2
+
+    func configure() { BLASRuntime.threads = threads }
+}
+
+/// The median wall time of `repeats` runs of `body`, after one warm-up run.
+func medianSeconds(_ repeats: Int, _ body: () -> Void) -> Double {
+    body()
+    let times = (0..<max(1, repeats)).map { _ -> Double in
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }.sorted()
+    return times[times.count / 2]
+}
+
+/// Prints a JSON object with the keys in the given order.
+func printJSON(_ fields: [(String, String)]) {
+    print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+}
+
+struct ArchitectureOptions: ParsableArguments {
+    @Option(help: "Architecture (only 'factorized').") var arch = "factorized"
+    @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
+    @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
+
+    func validate() throws {
+        guard arch == "factorized" else { throw ValidationError("--arch must be 'factorized'") }
+    }
+    var architecture: Architecture { Architecture(N: n, M: m) }
+}
+
+/// `aeic bench system`: what OpenBLAS chose, and the core aeic would choose instead.
+struct BenchSystem: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "system", abstract: "Print the BLAS set-up.")
+    @Flag(help: "Print only the OpenBLAS core to force, or nothing when the library's choice stands.")
+    var recommendedCore = false
+
+    func run() {
+        let generic = FastKernels.genericCores.contains(BLASRuntime.coreName)
+        let recommended = generic ? FastKernels.preferredCore() ?? "" : ""
+        if recommendedCore {
+            if !recommended.isEmpty { print(recommended) }
+            return
+        }
+        print("OpenBLAS core: \(BLASRuntime.coreName)")
+        print("OpenBLAS threads: \(BLASRuntime.threads)")
+        print("OPENBLAS_CORETYPE: \(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+    }
+}
+
+/// `aeic bench train`: one full training step (forward, R + λ·MSE, backward, Adam).
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Training images per second.")
+    @OptionGroup var architecture: ArchitectureOptions
+    @Option(help: "Images per batch.") var batch = 8
+    @Option(help: "Crop size.") var crop = 256
+    @OptionGroup var options: BenchOptions
+
+    func run() {
+        options.configure()
+        let images = imagesPerSecond(architecture.architecture, batch: batch, crop: crop, repeats: options.repeats)
+        if options.json { printJSON([("images_per_s", String(format: "%.3f", images))]) }
+        else { print(String(format: "training: %.2f images/s (batch %d × %d², median of %d)", images, batch, crop, options.repeats)) }
+    }
+}
+
+/// Images per second of `Trainer.trainOneStep` on random photos.
+func imagesPerSecond(_ architecture: Architecture, batch: Int, crop: Int, repeats: Int) -> Double {
+    var set = TrainingSet()
+    var rng = SplitMix64(seed: 1)
+    for _ in 0..<4 {
+        let side = crop + 32
+        set.append(.init(width: side, height: side, samples: (0..<3 * side * side).map { _ in rng.uniform() }))
+    }
+    var options = Trainer.Options()
+    (options.batch, options.crop) = (batch, crop)
+    let trainer = Trainer(model: CompressionModel(architecture), options: options)
+    let seconds = medianSeconds(repeats) { _ = trainer.trainOneStep(on: set) }
+    return Double(batch) / seconds
+}
+
+/// `aeic bench model`: g_a and g_s on one image.
+struct BenchModel: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "model", abstract: "Seconds for g_a and g_s on one image.")
+    @OptionGroup var architecture: ArchitectureOptions
+    @Option(help: "Image size, WIDTHxHEIGHT.") var size = "768x512"
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        options.configure()
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 16 == 0 }) else {
+            throw ValidationError("--size must be WIDTHxHEIGHT, multiples of 16")
+        }
+        let model = CompressionModel(architecture.architecture)
+        var rng = SplitMix64(seed: 2)
+        let x = Tensor(n: 1, c: 3, h: parts[1], w: parts[0], data: (0..<3 * parts[0] * parts[1]).map { _ in rng.uniform() })
+        var y = model.g_a.forward(x)
+        let ga = medianSeconds(options.repeats) { y = model.g_a.forward(x) }
+        let gs = medianSeconds(options.repeats) { _ = model.g_s.forward(y) }
+        if options.json { printJSON([("g_a_s", String(format: "%.4f", ga)), ("g_s_s", String(format: "%.4f", gs))]) }
+        else { print(String(format: "g_a %.3f s, g_s %.3f s at %@ (median of %d)", ga, gs, size, options.repeats)) }
+    }
+}
