@@ -49,13 +49,13 @@ struct TrainCodec: ParsableCommand {
             trainer = Trainer(model: CompressionModel(Architecture(N: n, M: m), seed: seed), options: options)
         }
         warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName)")
-        let start = Date()
+        let start = Date(), firstStep = trainer.step
         var lastSave = Date()
         var window: [StepStats] = []
         while trainer.step < steps && Date().timeIntervalSince(start) < minutes * 60 {
             window.append(trainer.trainOneStep(on: set))
             if window.count == 20 || trainer.step % 20 == 0 {
-                report(trainer.step, window, imagesPerSecond: Double(batch * trainer.step) / max(1, Date().timeIntervalSince(start)))
+                report(trainer.step, window, imagesPerSecond: Double(batch * (trainer.step - firstStep)) / max(1, Date().timeIntervalSince(start)))
                 window.removeAll()
             }
             if Date().timeIntervalSince(lastSave) > checkpointMinutes * 60 {

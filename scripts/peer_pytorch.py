@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Training and inference speed of CompressAI's bmshj2018-factorized in PyTorch, next to
+`aeic bench train` and `aeic bench model` measured in the same run, with the ratios.
+
+    pip install torch compressai   # the peer
+    python3 scripts/peer_pytorch.py --aeic .build/release/aeic
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import time
+
+import torch
+from compressai.zoo import bmshj2018_factorized
+
+
+def median_seconds(fn, repeats):
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peer(args):
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+    net = bmshj2018_factorized(quality=4, pretrained=False)  # N=128, M=192
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
+    x = torch.rand(args.batch, 3, args.crop, args.crop)
+    lmbda = 0.0130
+
+    def step():
+        optimizer.zero_grad()
+        out = net(x)
+        pixels = x.size(0) * x.size(2) * x.size(3)
+        bpp = sum(-torch.log2(l).sum() for l in out["likelihoods"].values()) / pixels
+        loss = lmbda * 255**2 * torch.nn.functional.mse_loss(out["x_hat"], x) + bpp
+        loss.backward()
+        optimizer.step()
+
+    train = args.batch / median_seconds(step, args.repeats)
+    net.eval()
+    width, height = (int(v) for v in args.size.split("x"))
+    image = torch.rand(1, 3, height, width)
+    with torch.no_grad():
+        y = net.g_a(image)
+        g_a = median_seconds(lambda: net.g_a(image), args.repeats)
+        g_s = median_seconds(lambda: net.g_s(y), args.repeats)
+    return {"images_per_s": train, "g_a_s": g_a, "g_s_s": g_s}
+
+
+def ours(args):
+    common = ["--repeats", str(args.repeats), "--threads", str(args.threads), "--json"]
+    train = subprocess.run([args.aeic, "bench", "train", "--batch", str(args.batch), "--crop", str(args.crop)] + common,
+                           check=True, capture_output=True, text=True).stdout
+    model = subprocess.run([args.aeic, "bench", "model", "--size", args.size] + common,
+                           check=True, capture_output=True, text=True).stdout
+    return {**json.loads(train), **json.loads(model)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aeic", default=".build/release/aeic")
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--crop", type=int, default=256)
+    parser.add_argument("--size", default="768x512")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    theirs = peer(args)
+    mine = ours(args)
+    print(f"| measure | aeic | PyTorch {torch.__version__} + CompressAI | ratio |")
+    print("|---|---:|---:|---:|")
+    print(f"| training images/s ({args.batch}×{args.crop}²) | {mine['images_per_s']:.2f} | "
+          f"{theirs['images_per_s']:.2f} | {mine['images_per_s'] / theirs['images_per_s']:.2f}× |")
+    for key, label in (("g_a_s", "g_a"), ("g_s_s", "g_s")):
+        print(f"| {label} seconds ({args.size}) | {mine[key]:.3f} | {theirs[key]:.3f} | "
+              f"{mine[key] / theirs[key]:.2f}× |")
+    print(json.dumps({"aeic": mine, "pytorch": theirs}))
+
+
+if __name__ == "__main__":
+    main()
