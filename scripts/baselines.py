@@ -19,7 +19,7 @@ CODECS = {
     "jpeg": (lambda im, q: imagecodecs.jpeg8_encode(im, level=q, subsampling="420", optimize=True),
              [5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95],
              "libjpeg-turbo {v}, 4:2:0, optimised Huffman, quality"),
-    "webp": (lambda im, q: imagecodecs.webp_encode(im, level=q, method=6),
+    "webp": (lambda im, q: imagecodecs.webp_encode(im, level=q, lossless=False, method=6),
              [2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95],
              "libwebp {v}, method 6, quality"),
     "jpeg2000": (lambda im, q: imagecodecs.jpeg2k_encode(im, level=q, codecformat="j2k"),
