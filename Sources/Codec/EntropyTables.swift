@@ -8,7 +8,7 @@ import NN
 public struct EntropyTables: Equatable, Sendable {
     public static let qualities = 1...100
     /// Tail mass left to the escape symbol on each side.
-    static let tail = 1e-7
+    static let tail = 1e-6
     static let maxSymbols = 4096
     public let channels: Int
     let tables: [CDFTable]     // (quality − 1) · channels + channel
@@ -58,14 +58,14 @@ public struct EntropyTables: Equatable, Sendable {
         return (lo + hi) / 2
     }
 
-    // Serialised as: per table, offset (i32), symbol count (u16), frequencies (u16 each;
-    // a frequency of 2^16 cannot occur since every table has an escape of frequency ≥ 1).
+    // Serialised as: per table, offset (i32), symbol count (u16), then the frequencies as
+    // LEB128 varints (most are small tail counts, so one byte instead of two).
     public var encoded: [UInt8] {
         var w = ByteWriter()
         for t in tables {
             w.u32(UInt32(bitPattern: t.offset))
             w.u16(UInt16(t.count))
-            t.frequencies.forEach { w.u16(UInt16($0)) }
+            t.frequencies.forEach { w.varint($0) }
         }
         return w.bytes
     }
@@ -78,8 +78,8 @@ public struct EntropyTables: Equatable, Sendable {
             for _ in 0..<(EntropyTables.qualities.count * channels) {
                 let offset = Int32(bitPattern: try r.u32())
                 let count = Int(try r.u16())
-                guard count >= 1, count * 2 <= r.remaining else { throw ParameterFileError.malformed("CDF table length") }
-                let freq = try (0..<count).map { _ in UInt32(try r.u16()) }
+                guard count >= 1, count <= r.remaining else { throw ParameterFileError.malformed("CDF table length") }
+                let freq = try (0..<count).map { _ in try r.varint() }
                 guard let table = CDFTable(offset: offset, frequencies: freq) else {
                     throw ParameterFileError.malformed("CDF table frequencies")
                 }

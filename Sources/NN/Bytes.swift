@@ -8,6 +8,15 @@ public struct ByteWriter {
     public mutating func u32(_ v: UInt32) { append(v) }
     public mutating func u64(_ v: UInt64) { append(v) }
     public mutating func raw(_ v: [UInt8]) { bytes += v }
+    /// LEB128: 7 bits a byte, low bits first, the top bit set on all but the last byte.
+    public mutating func varint(_ v: UInt32) {
+        var rest = v
+        while rest >= 0x80 {
+            u8(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        u8(UInt8(rest))
+    }
     public mutating func string16(_ s: String) {
         let utf8 = Array(s.utf8)
         precondition(utf8.count <= 0xFFFF, "string too long")
@@ -37,6 +46,20 @@ public struct ByteReader {
     public mutating func u16() throws -> UInt16 { try read() }
     public mutating func u32() throws -> UInt32 { try read() }
     public mutating func u64() throws -> UInt64 { try read() }
+
+    /// A LEB128 varint of at most five bytes; longer or overflowing ones are malformed.
+    public mutating func varint() throws -> UInt32 {
+        var value: UInt64 = 0
+        for k in 0..<5 {
+            let b = try u8()
+            value |= UInt64(b & 0x7F) << (7 * UInt64(k))
+            if b & 0x80 == 0 {
+                guard value <= UInt64(UInt32.max) else { throw Truncated() }
+                return UInt32(value)
+            }
+        }
+        throw Truncated()
+    }
 
     public mutating func raw(_ count: Int) throws -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else { throw Truncated() }

@@ -88,3 +88,22 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(half.tensors[0].values[0], file.tensors[0].values[0], accuracy: 1e-3)
     }
 }
+
+final class BytesTests: XCTestCase {
+    func testVarintRoundTripAndRejectsOverlong() throws {
+        var w = ByteWriter()
+        let values: [UInt32] = [0, 1, 127, 128, 300, 65_535, 65_536, UInt32.max]
+        values.forEach { w.varint($0) }
+        var r = ByteReader(w.bytes)
+        for v in values { XCTAssertEqual(try r.varint(), v) }
+        XCTAssertEqual(r.remaining, 0)
+        var overlong = ByteReader([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
+        XCTAssertThrowsError(try overlong.varint())
+        var cut = ByteReader([0x80])
+        XCTAssertThrowsError(try cut.varint())
+    }
+
+    func testCRC32KnownValue() {
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
+    }
+}
