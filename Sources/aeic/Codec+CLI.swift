@@ -30,13 +30,9 @@ extension Image {
         return Tensor(n: 1, c: 3, h: height, w: width, data: rgb.samples)
     }
 
-    /// A decoded tensor back as an image with `channels` colour channels (grey: the mean).
-    init(_ x: Tensor, channels: Int, alpha: [Float]?) {
-        let n = x.h * x.w
-        var samples = x.data
-        if channels == 1 {
-            samples = (0..<n).map { (x.data[$0] + x.data[n + $0] + x.data[2 * n + $0]) / 3 }
-        }
-        self.init(width: x.w, height: x.h, channels: channels, samples: samples, alpha: alpha)
+    /// A decoded file as an image, with the source's channels and alpha.
+    init(_ decoded: ImageCodec.Decoded) {
+        self.init(width: decoded.rgb.w, height: decoded.rgb.h, channels: decoded.channels,
+                  samples: decoded.samples, alpha: decoded.alpha)
     }
 }

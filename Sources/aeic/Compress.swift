@@ -28,7 +28,7 @@ struct Compress: ParsableCommand {
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         guard verbose else { return }
         let decoded = try codec.decompress(bytes, maxPixels: inputOptions.maxPixels)
-        let psnr = Metrics.psnr(image.rgb(), Image(decoded.rgb, channels: 3, alpha: nil))
+        let psnr = Metrics.psnr(image, Image(decoded))
         warn(String(format: "%@: %dx%d, %d bytes, %.4f bpp, PSNR %.2f dB, %.2f s",
                     outputOptions.output, image.width, image.height, bytes.count,
                     Double(bytes.count * 8) / Double(image.pixelCount), psnr, seconds))
@@ -62,7 +62,7 @@ struct Decompress: ParsableCommand {
         do { decoded = try codec.decompress(bytes, maxPixels: maxPixels) }
         catch { throw CLIError(input, error) }
         let seconds = Date().timeIntervalSince(start)
-        let image = Image(decoded.rgb, channels: decoded.channels, alpha: decoded.alpha)
+        let image = Image(decoded)
         let target = format ?? ImageFormat(pathExtension: outputOptions.output)!
         let out: [UInt8]
         do { out = try ImageFile.encode(image, as: target, options: .init(quality: jpegQuality, subsampling: .s444)) }

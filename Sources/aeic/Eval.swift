@@ -56,7 +56,7 @@ struct EvalCodec: ParsableCommand {
         let encode = Date().timeIntervalSince(start)
         let decoded = try codec.decompress(bytes, maxPixels: Int.max)
         let decode = Date().timeIntervalSince(start) - encode
-        let output = Image(decoded.rgb, channels: 3, alpha: nil)
+        let output = Image(decoded)
         return Row(name: name, bpp: Double(bytes.count * 8) / Double(image.pixelCount),
                    psnr: Metrics.psnr(image, output), msssim: Metrics.msSSIM(image, output),
                    encode: encode, decode: decode)

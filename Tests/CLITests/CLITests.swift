@@ -114,3 +114,47 @@ final class CLITests: TemporaryFolderTestCase {
         XCTAssertTrue(String(decoding: help.stdout, as: UTF8.self).contains("compress"))
     }
 }
+
+final class CodecCLITests: TemporaryFolderTestCase {
+    func testInfoJSONIsExact() throws {
+        for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
+            let result = try AEIC.run(["info", AEIC.fixture("golden/\(stem).aeic"), "--json"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let expected = try String(contentsOfFile: AEIC.fixture("golden/\(stem).info.json"), encoding: .utf8)
+            XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), expected)
+        }
+    }
+
+    /// Odd sizes, grey and alpha through the shipped model, as a user runs it.
+    func testCompressDecompressKeepsShapeGreyAndAlpha() throws {
+        for (name, channels, alpha) in [("rgb.png", 3, false), ("grey.png", 1, false), ("rgba.png", 3, true)] {
+            let coded = path("\(name).aeic"), out = path("\(name)")
+            let compress = try AEIC.run(["compress", AEIC.fixture(name), "-o", coded, "-q", "90", "-v"])
+            XCTAssertEqual(compress.status, 0, compress.stderr)
+            XCTAssertTrue(compress.stderr.contains("bpp, PSNR"), compress.stderr)
+            XCTAssertEqual(try AEIC.run(["decompress", coded, "-o", out]).status, 0)
+            let image = try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
+            XCTAssertEqual([image.width, image.height, image.channels], [45, 30, channels], name)
+            XCTAssertEqual(image.alpha != nil, alpha, name)
+        }
+    }
+
+    func testOnePixelImage() throws {
+        let one = path("one.png"), coded = path("one.aeic")
+        let image = Image(width: 1, height: 1, channels: 3, samples: [0.2, 0.5, 0.9])
+        try Data(PNG.encode(image)).write(to: URL(fileURLWithPath: one))
+        XCTAssertEqual(try AEIC.run(["compress", one, "-o", coded]).status, 0)
+        XCTAssertEqual(try AEIC.run(["decompress", coded, "-o", path("back.png")]).status, 0)
+    }
+
+    func testDamagedAeicIsOneLineError() throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture("golden/rgb-q50.aeic"))))
+        bytes[60] ^= 0x10
+        let damaged = path("damaged.aeic")
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        let result = try AEIC.run(["decompress", damaged, "-o", path("out.png")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "aeic: error: \(damaged): payload CRC mismatch\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.png")))
+    }
+}
