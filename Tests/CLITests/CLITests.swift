@@ -158,3 +158,37 @@ final class CodecCLITests: TemporaryFolderTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.png")))
     }
 }
+
+/// `aeic convert` against libjpeg-turbo's own cjpeg on Kodak: the same PSNR within 0.05 dB.
+final class JPEGParityTests: TemporaryFolderTestCase {
+    func testKodakAtQuality90MatchesCjpeg() throws {
+        let kodak = AEIC.root.deletingLastPathComponent().appendingPathComponent("shared/datasets/kodak")
+        guard FileManager.default.fileExists(atPath: kodak.path) else {
+            throw XCTSkip("../shared/datasets/kodak is absent; skipping the JPEG parity test")
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cjpeg") else {
+            throw XCTSkip("cjpeg (libjpeg-turbo-progs) is not installed")
+        }
+        for k in 1...24 {
+            let name = String(format: "kodim%02d.png", k)
+            let original = try ImageFile.decode(Array(try Data(contentsOf: kodak.appendingPathComponent(name))))
+            let ours = path("ours.jpg"), theirs = path("theirs.jpg"), ppm = path("in.ppm")
+            XCTAssertEqual(try AEIC.run(["convert", kodak.appendingPathComponent(name).path, "-o", ours, "-q", "90", "-f"]).status, 0)
+            try Data(ppmBytes(original)).write(to: URL(fileURLWithPath: ppm))
+            let cjpeg = Process()
+            cjpeg.executableURL = URL(fileURLWithPath: "/usr/bin/cjpeg")
+            cjpeg.arguments = ["-quality", "90", "-optimize", "-outfile", theirs, ppm]
+            try cjpeg.run()
+            cjpeg.waitUntilExit()
+            let a = Metrics.psnr(original, try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: ours)))))
+            let b = Metrics.psnr(original, try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: theirs)))))
+            XCTAssertEqual(a, b, accuracy: 0.05, name)
+        }
+    }
+
+    func ppmBytes(_ image: Image) -> [UInt8] {
+        let n = image.pixelCount
+        let rgb = (0..<n).flatMap { i in (0..<3).map { c in UInt8((image.samples[c * n + i] * 255).rounded()) } }
+        return Array("P6\n\(image.width) \(image.height)\n255\n".utf8) + rgb
+    }
+}
