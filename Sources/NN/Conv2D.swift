@@ -34,22 +34,30 @@ public final class Conv2D: Layer {
         input = x
         let g = geometry(for: x)
         var y = Tensor(n: x.n, c: outChannels, h: g.outHeight, w: g.outWidth)
-        let plane = g.outHeight * g.outWidth, band = g.bandRows()
-        workspaces.prepare(workers: Parallel.workers(x.n), count: g.colRows * band * g.outWidth)
+        let plane = g.outHeight * g.outWidth
+        // Work items are (image, band of output rows): disjoint parts of y, so a single image
+        // is split across the workers too.
+        let split = (g.outHeight + Parallel.workers - 1) / Parallel.workers
+        let perImage = bands(g.outHeight, x.n >= Parallel.workers ? g.bandRows() : min(g.bandRows(), split))
+        let band = perImage.map(\.count).max()!
+        let items = x.n * perImage.count
+        workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 weight.value.withUnsafeBufferPointer { w in
                     let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, w.baseAddress!)
-                    Parallel.forEach(x.n) { i, worker in
+                    Parallel.forEach(items) { item, worker in
+                        let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
                         let col = workspaces.pointer(worker)
-                        let yi = yb + i * outChannels * plane
-                        for rows in bands(g.outHeight, band) {
-                            im2col(xb + i * x.imageSize, g, rows: rows, col)
-                            let cols = rows.count * g.outWidth
-                            sgemm(m: outChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
-                                  b: col, ldb: cols, c: yi + rows.lowerBound * g.outWidth, ldc: plane)
+                        let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
+                        let cols = rows.count * g.outWidth
+                        im2col(xb + i * x.imageSize, g, rows: rows, col)
+                        sgemm(m: outChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
+                              b: col, ldb: cols, c: yBand, ldc: plane)
+                        for c in 0..<outChannels {
+                            let b = bias.value[c], row = yBand + c * plane
+                            for p in 0..<cols { row[p] += b }
                         }
-                        addBias(yi, bias.value, plane: plane)
                     }
                 }
             }

@@ -42,25 +42,37 @@ public final class ConvTranspose2D: Layer {
         let g = geometry(for: x)
         var y = Tensor(n: x.n, c: outChannels, h: g.height, w: g.width)
         let plane = x.planeSize, outImage = y.imageSize, outPlane = y.planeSize
-        let band = g.bandRows()
-        workspaces.prepare(workers: Parallel.workers(x.n), count: g.colRows * band * g.outWidth)
+        let band = g.bandRows(), taps = kernel * kernel
+        // Work items are (image, group of output channels): col2im of different channels
+        // never overlaps, so a single image is split across the workers too.
+        let groups = x.n >= Parallel.workers ? 1 : Parallel.workers
+        let channelGroups = bands(outChannels, (outChannels + groups - 1) / groups)
+        let items = x.n * channelGroups.count
+        workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 weight.value.withUnsafeBufferPointer { w in
                     let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, w.baseAddress!)
-                    Parallel.forEach(x.n) { i, worker in
+                    Parallel.forEach(items) { item, worker in
+                        let (i, channels) = (item / channelGroups.count, channelGroups[item % channelGroups.count])
+                        let part = ConvGeometry(channels: channels.count, height: g.height, width: g.width,
+                                                kernel: kernel, stride: stride, padding: padding,
+                                                outHeight: g.outHeight, outWidth: g.outWidth)
                         let col = workspaces.pointer(worker)
-                        let yi = yb + i * outImage
+                        let yi = yb + i * outImage + channels.lowerBound * outPlane
                         for rows in bands(g.outHeight, band) {
                             let cols = rows.count * g.outWidth
-                            // col (C_out·K·K, cols) = W^T · x (C_in, cols)
-                            sgemm(transA: true, m: g.colRows, n: cols, k: inChannels,
-                                  a: wb, lda: g.colRows,
+                            // col (C_out·K·K, cols) = W^T · x (C_in, cols), for this group's channels
+                            sgemm(transA: true, m: part.colRows, n: cols, k: inChannels,
+                                  a: wb + channels.lowerBound * taps, lda: g.colRows,
                                   b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane,
                                   c: col, ldc: cols)
-                            col2im(col, g, rows: rows, yi)
+                            col2im(col, part, rows: rows, yi)
                         }
-                        addBias(yi, bias.value, plane: outPlane)
+                        for c in channels {
+                            let b = bias.value[c], row = yb + i * outImage + c * outPlane
+                            for p in 0..<outPlane { row[p] += b }
+                        }
                     }
                 }
             }

@@ -16,8 +16,13 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Timed repetitions (the median is reported).") var repeats = 5
     @Option(help: "OpenBLAS threads.") var threads = 2
+    @Option(help: "Worker threads that split batches and images (1: OpenBLAS alone is parallel).")
+    var workers = 2
 
-    func configure() { BLASRuntime.threads = threads }
+    func configure() {
+        BLASRuntime.threads = threads
+        Parallel.workers = workers
+    }
 }
 
 /// The median wall time of `repeats` runs of `body`, after one warm-up run.

@@ -43,34 +43,34 @@ final class ConvolutionTests: XCTestCase {
     ]
 
     func testConv2DMatchesNaiveOracle() {
-        for (i, g) in sweep.enumerated() {
+        for (i, g) in sweep.enumerated() { for n in [1, 2] {
             var rng = SplitMix64(seed: UInt64(i))
             let conv = Conv2D("c", in: 3, out: 4, kernel: g.k, stride: g.s, padding: g.p, rng: &rng)
             conv.bias.value = (0..<4).map { Float($0) * 0.1 }
-            let x = randomTensor(n: 2, c: 3, h: g.h, w: g.w, seed: UInt64(100 + i))
+            let x = randomTensor(n: n, c: 3, h: g.h, w: g.w, seed: UInt64(100 + i))
             let fast = conv.forward(x)
             let slow = naiveConv(x, weight: conv.weight.value, bias: conv.bias.value, outChannels: 4,
                                  kernel: g.k, stride: g.s, padding: g.p)
             XCTAssertEqual(fast.shape, slow.shape, "case \(g)")
             for k in 0..<fast.count { XCTAssertEqual(fast.data[k], slow.data[k], accuracy: 1e-4, "case \(g)") }
-        }
+        } }
     }
 
     func testConvTransposeMatchesNaiveOracle() {
-        for (i, g) in sweep.enumerated() where g.s > 1 || g.k > 1 {
+        for (i, g) in sweep.enumerated() where g.s > 1 || g.k > 1 { for n in [1, 2] {
             var rng = SplitMix64(seed: UInt64(i))
             let op = g.s - 1
             let deconv = ConvTranspose2D("d", in: 3, out: 2, kernel: g.k, stride: g.s, padding: g.p,
                                          outputPadding: op, rng: &rng)
             deconv.bias.value = [0.3, -0.2]
-            let x = randomTensor(n: 2, c: 3, h: g.h / 2 + 1, w: g.w / 2 + 1, seed: UInt64(200 + i))
+            let x = randomTensor(n: n, c: 3, h: g.h / 2 + 1, w: g.w / 2 + 1, seed: UInt64(200 + i))
             let fast = deconv.forward(x)
             let slow = naiveConvTranspose(x, weight: deconv.weight.value, bias: deconv.bias.value,
                                           outChannels: 2, kernel: g.k, stride: g.s, padding: g.p,
                                           outputPadding: op)
             XCTAssertEqual(fast.shape, slow.shape, "case \(g)")
             for k in 0..<fast.count { XCTAssertEqual(fast.data[k], slow.data[k], accuracy: 1e-4, "case \(g)") }
-        }
+        } }
     }
 
     func testBandedIm2colMatchesWhole() {
