@@ -42,24 +42,17 @@ public final class Conv2D: Layer {
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
-        x.data.withUnsafeBufferPointer { xp in
-            y.data.withUnsafeMutableBufferPointer { yp in
-                weight.value.withUnsafeBufferPointer { w in
-                    let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, w.baseAddress!)
-                    Parallel.forEach(items) { item, worker in
-                        let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
-                        let col = workspaces.pointer(worker)
-                        let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
-                        let cols = rows.count * g.outWidth
-                        im2col(xb + i * x.imageSize, g, rows: rows, col)
-                        sgemm(m: outChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
-                              b: col, ldb: cols, c: yBand, ldc: plane)
-                        for c in 0..<outChannels {
-                            let b = bias.value[c], row = yBand + c * plane
-                            for p in 0..<cols { row[p] += b }
-                        }
-                    }
-                }
+        withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
+            let (xb, wb) = (inputs[0], inputs[1])
+            Parallel.forEach(items) { item, worker in
+                let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
+                let col = workspaces.pointer(worker)
+                let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
+                let cols = rows.count * g.outWidth
+                im2col(xb + i * x.imageSize, g, rows: rows, col)
+                sgemm(m: outChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
+                      b: col, ldb: cols, c: yBand, ldc: plane)
+                addBias(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
             }
         }
         return y
@@ -74,28 +67,22 @@ public final class Conv2D: Layer {
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
-        x.data.withUnsafeBufferPointer { xp in
-            dy.data.withUnsafeBufferPointer { dyp in
-                dx.data.withUnsafeMutableBufferPointer { dxp in
-                    weight.value.withUnsafeBufferPointer { w in
-                        let (xb, dyb, dxb, wb) = (xp.baseAddress!, dyp.baseAddress!, dxp.baseAddress!, w.baseAddress!)
-                        Parallel.forEach(x.n) { i, worker in
-                            let col = workspaces.pointer(worker)
-                            for rows in bands(g.outHeight, band) {
-                                let cols = rows.count * g.outWidth
-                                let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
-                                // dW += dy (C_out, cols) · col^T (cols, C·K·K)
-                                im2col(xb + i * x.imageSize, g, rows: rows, col)
-                                sgemm(transB: true, m: outChannels, n: g.colRows, k: cols,
-                                      a: dyBand, lda: plane, b: col, ldb: cols,
-                                      beta: 1, c: dW.shard(worker), ldc: g.colRows)
-                                // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
-                                sgemm(transA: true, m: g.colRows, n: cols, k: outChannels,
-                                      a: wb, lda: g.colRows, b: dyBand, ldb: plane, c: col, ldc: cols)
-                                col2im(col, g, rows: rows, dxb + i * x.imageSize)
-                            }
-                        }
-                    }
+        withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
+            let (xb, dyb, wb) = (inputs[0], inputs[1], inputs[2])
+            Parallel.forEach(x.n) { i, worker in
+                let col = workspaces.pointer(worker)
+                for rows in bands(g.outHeight, band) {
+                    let cols = rows.count * g.outWidth
+                    let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
+                    // dW += dy (C_out, cols) · col^T (cols, C·K·K)
+                    im2col(xb + i * x.imageSize, g, rows: rows, col)
+                    sgemm(transB: true, m: outChannels, n: g.colRows, k: cols,
+                          a: dyBand, lda: plane, b: col, ldb: cols,
+                          beta: 1, c: dW.shard(worker), ldc: g.colRows)
+                    // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
+                    sgemm(transA: true, m: g.colRows, n: cols, k: outChannels,
+                          a: wb, lda: g.colRows, b: dyBand, ldb: plane, c: col, ldc: cols)
+                    col2im(col, g, rows: rows, dxb + i * x.imageSize)
                 }
             }
         }
@@ -109,11 +96,12 @@ func bands(_ total: Int, _ size: Int) -> [Range<Int>] {
     stride(from: 0, to: total, by: size).map { $0..<min($0 + size, total) }
 }
 
-/// y[c, :] += b[c] for each channel of one image.
-func addBias(_ y: UnsafeMutablePointer<Float>, _ bias: [Float], plane: Int) {
-    for c in 0..<bias.count {
-        let b = bias[c], row = y + c * plane
-        for p in 0..<plane { row[p] += b }
+/// Adds b[c] to `count` consecutive values of each channel c in `channels`; `y` points at
+/// the first channel's values and channels lie `stride` apart.
+func addBias(_ y: UnsafeMutablePointer<Float>, _ bias: [Float], channels: Range<Int>, stride: Int, count: Int) {
+    for c in channels {
+        let b = bias[c], row = y + (c - channels.lowerBound) * stride
+        for p in 0..<count { row[p] += b }
     }
 }
 

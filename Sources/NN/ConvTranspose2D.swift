@@ -49,32 +49,25 @@ public final class ConvTranspose2D: Layer {
         let channelGroups = bands(outChannels, (outChannels + groups - 1) / groups)
         let items = x.n * channelGroups.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
-        x.data.withUnsafeBufferPointer { xp in
-            y.data.withUnsafeMutableBufferPointer { yp in
-                weight.value.withUnsafeBufferPointer { w in
-                    let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, w.baseAddress!)
-                    Parallel.forEach(items) { item, worker in
-                        let (i, channels) = (item / channelGroups.count, channelGroups[item % channelGroups.count])
-                        let part = ConvGeometry(channels: channels.count, height: g.height, width: g.width,
-                                                kernel: kernel, stride: stride, padding: padding,
-                                                outHeight: g.outHeight, outWidth: g.outWidth)
-                        let col = workspaces.pointer(worker)
-                        let yi = yb + i * outImage + channels.lowerBound * outPlane
-                        for rows in bands(g.outHeight, band) {
-                            let cols = rows.count * g.outWidth
-                            // col (C_out·K·K, cols) = W^T · x (C_in, cols), for this group's channels
-                            sgemm(transA: true, m: part.colRows, n: cols, k: inChannels,
-                                  a: wb + channels.lowerBound * taps, lda: g.colRows,
-                                  b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane,
-                                  c: col, ldc: cols)
-                            col2im(col, part, rows: rows, yi)
-                        }
-                        for c in channels {
-                            let b = bias.value[c], row = yb + i * outImage + c * outPlane
-                            for p in 0..<outPlane { row[p] += b }
-                        }
-                    }
+        withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
+            let (xb, wb) = (inputs[0], inputs[1])
+            Parallel.forEach(items) { item, worker in
+                let (i, channels) = (item / channelGroups.count, channelGroups[item % channelGroups.count])
+                let part = ConvGeometry(channels: channels.count, height: g.height, width: g.width,
+                                        kernel: kernel, stride: stride, padding: padding,
+                                        outHeight: g.outHeight, outWidth: g.outWidth)
+                let col = workspaces.pointer(worker)
+                let yi = yb + i * outImage + channels.lowerBound * outPlane
+                for rows in bands(g.outHeight, band) {
+                    let cols = rows.count * g.outWidth
+                    // col (C_out·K·K, cols) = W^T · x (C_in, cols), for this group's channels
+                    sgemm(transA: true, m: part.colRows, n: cols, k: inChannels,
+                          a: wb + channels.lowerBound * taps, lda: g.colRows,
+                          b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane,
+                          c: col, ldc: cols)
+                    col2im(col, part, rows: rows, yi)
                 }
+                addBias(yi, bias.value, channels: channels, stride: outPlane, count: outPlane)
             }
         }
         return y
@@ -89,27 +82,21 @@ public final class ConvTranspose2D: Layer {
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
-        x.data.withUnsafeBufferPointer { xp in
-            dy.data.withUnsafeBufferPointer { dyp in
-                dx.data.withUnsafeMutableBufferPointer { dxp in
-                    weight.value.withUnsafeBufferPointer { w in
-                        let (xb, dyb, dxb, wb) = (xp.baseAddress!, dyp.baseAddress!, dxp.baseAddress!, w.baseAddress!)
-                        Parallel.forEach(x.n) { i, worker in
-                            let col = workspaces.pointer(worker)
-                            for rows in bands(g.outHeight, band) {
-                                let cols = rows.count * g.outWidth
-                                let offset = i * x.imageSize + rows.lowerBound * x.w
-                                im2col(dyb + i * dy.imageSize, g, rows: rows, col)
-                                // dx (C_in, cols) = W (C_in, C_out·K·K) · col
-                                sgemm(m: inChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
-                                      b: col, ldb: cols, c: dxb + offset, ldc: plane)
-                                // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
-                                sgemm(transB: true, m: inChannels, n: g.colRows, k: cols,
-                                      a: xb + offset, lda: plane, b: col, ldb: cols, beta: 1,
-                                      c: dW.shard(worker), ldc: g.colRows)
-                            }
-                        }
-                    }
+        withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
+            let (xb, dyb, wb) = (inputs[0], inputs[1], inputs[2])
+            Parallel.forEach(x.n) { i, worker in
+                let col = workspaces.pointer(worker)
+                for rows in bands(g.outHeight, band) {
+                    let cols = rows.count * g.outWidth
+                    let offset = i * x.imageSize + rows.lowerBound * x.w
+                    im2col(dyb + i * dy.imageSize, g, rows: rows, col)
+                    // dx (C_in, cols) = W (C_in, C_out·K·K) · col
+                    sgemm(m: inChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
+                          b: col, ldb: cols, c: dxb + offset, ldc: plane)
+                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
+                    sgemm(transB: true, m: inChannels, n: g.colRows, k: cols,
+                          a: xb + offset, lda: plane, b: col, ldb: cols, beta: 1,
+                          c: dW.shard(worker), ldc: g.colRows)
                 }
             }
         }

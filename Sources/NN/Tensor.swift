@@ -38,3 +38,14 @@ public struct Tensor: Equatable, Sendable {
                data: Array(data[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]))
     }
 }
+
+/// Runs `body` with the storage of `inputs` (read-only) and of `output` (writable) as raw
+/// pointers, so that parallel workers can fill disjoint parts of `output` without copies.
+func withStorage(reading inputs: [[Float]], writing output: inout [Float],
+                 _ body: ([UnsafePointer<Float>], UnsafeMutablePointer<Float>) -> Void) {
+    func bind(_ rest: ArraySlice<[Float]>, _ bound: [UnsafePointer<Float>], _ out: UnsafeMutablePointer<Float>) {
+        guard let first = rest.first else { return body(bound, out) }
+        first.withUnsafeBufferPointer { bind(rest.dropFirst(), bound + [$0.baseAddress!], out) }
+    }
+    output.withUnsafeMutableBufferPointer { bind(inputs[...], [], $0.baseAddress!) }
+}
