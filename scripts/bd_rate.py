@@ -17,8 +17,9 @@ import rd
 
 def bd_metrics(test, anchor, metric="psnr-rgb", method="pchip"):
     """(BD-rate %, BD-quality) of `test` against `anchor` over their common quality range."""
-    return (float(bd.bd_rate(anchor["bpp"], anchor[metric], test["bpp"], test[metric], method=method)),
-            float(bd.bd_psnr(anchor["bpp"], anchor[metric], test["bpp"], test[metric], method=method)))
+    options = dict(method=method, require_matching_points=False)
+    return (float(bd.bd_rate(anchor["bpp"], anchor[metric], test["bpp"], test[metric], **options)),
+            float(bd.bd_psnr(anchor["bpp"], anchor[metric], test["bpp"], test[metric], **options)))
 
 
 def main():

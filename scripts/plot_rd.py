@@ -24,13 +24,13 @@ def main():
     figure, axes = plt.subplots(1, 2, figsize=(13, 5.2))
     for path in args.results:
         name, r = rd.read_results(path)
-        points = [(b, p, s) for b, p, s in zip(r["bpp"], r["psnr-rgb"], r["ms-ssim-db"]) if b <= args.max_bpp]
-        if not points:
-            continue
-        bpp, psnr, ssim = zip(*sorted(points))
-        style = dict(marker="o", markersize=3, linewidth=2.2 if name.lower().startswith("aeic") else 1.2)
-        axes[0].plot(bpp, psnr, label=name, **style)
-        axes[1].plot(bpp, ssim, label=name, **style)
+        style = dict(marker="o", markersize=3, linewidth=2.2 if name.lower().startswith("aeic") else 1.2,
+                     linestyle="--" if "published" in name else "-")
+        # Published curves may carry PSNR only.
+        for ax, metric in zip(axes, ["psnr-rgb", "ms-ssim-db"]):
+            points = sorted((b, v) for b, v in zip(r["bpp"], r.get(metric, [])) if b <= args.max_bpp)
+            if points:
+                ax.plot(*zip(*points), label=name, **style)
     for ax, label in zip(axes, ["PSNR-RGB (dB)", "MS-SSIM (dB)"]):
         ax.set_xlabel("bits per pixel")
         ax.set_ylabel(label)
