@@ -20,9 +20,6 @@ public struct RangeDecoder {
     /// Records that the stream holds something the encoder could not have written.
     public mutating func markDamaged() { isDamaged = true }
 
-    /// Bytes consumed so far, counting the reads past the end.
-    public var consumed: Int { position }
-
     /// Overrunning the input by more than the encoder's flush means the stream is too short.
     public var overran: Bool { position > bytes.count + 4 }
 

@@ -26,17 +26,6 @@ public struct Tensor: Equatable, Sendable {
     public var planeSize: Int { h * w }
 
     public func sameShape(_ other: Tensor) -> Bool { shape == other.shape }
-
-    /// Reinterprets the same elements with another shape of equal size.
-    public func reshaped(n: Int, c: Int, h: Int, w: Int) -> Tensor {
-        Tensor(n: n, c: c, h: h, w: w, data: data)
-    }
-
-    /// Images `range` of the batch, as a tensor of their own.
-    public func images(_ range: Range<Int>) -> Tensor {
-        Tensor(n: range.count, c: c, h: h, w: w,
-               data: Array(data[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]))
-    }
 }
 
 /// Runs `body` with the storage of `inputs` (read-only) and of `output` (writable) as raw
