@@ -29,13 +29,18 @@ def main():
     parser.add_argument("--method", default="pchip", choices=["pchip", "akima"])
     args = parser.parse_args()
     name, test = rd.read_results(args.test)
-    print(f"| {name} against | BD-rate (PSNR-RGB) | BD-PSNR | BD-rate (MS-SSIM dB) |")
-    print("|---|---:|---:|---:|")
+    print(f"| {name} against | BD-rate (PSNR-RGB) | BD-PSNR | BD-rate (MS-SSIM dB) | common PSNR range |")
+    print("|---|---:|---:|---:|---|")
     for path in args.anchors:
         anchor_name, anchor = rd.read_results(path)
+        low = max(min(test["psnr-rgb"]), min(anchor["psnr-rgb"]))
+        high = min(max(test["psnr-rgb"]), max(anchor["psnr-rgb"]))
+        if high <= low:
+            print(f"| {anchor_name} | n/a | n/a | n/a | none: the curves do not overlap |")
+            continue
         rate, psnr = bd_metrics(test, anchor, "psnr-rgb", args.method)
         ssim_rate, _ = bd_metrics(test, anchor, "ms-ssim-db", args.method)
-        print(f"| {anchor_name} | {rate:+.1f}% | {psnr:+.2f} dB | {ssim_rate:+.1f}% |")
+        print(f"| {anchor_name} | {rate:+.1f}% | {psnr:+.2f} dB | {ssim_rate:+.1f}% | {low:.1f}–{high:.1f} dB |")
 
 
 if __name__ == "__main__":
