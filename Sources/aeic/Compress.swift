@@ -42,8 +42,7 @@ struct Decompress: ParsableCommand {
     @Argument(help: "Input .aeic file, or - for stdin.") var input: String
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Refuse images with more pixels than this, before decoding them.")
-    var maxPixels: Int = ImageFile.defaultMaxPixels
+    @OptionGroup var inputOptions: InputOptions
     @Option(help: "JPEG quality when writing JPEG.") var jpegQuality = 95
     @Option(help: "Output format when writing to stdout: png or jpeg.") var format: ImageFormat?
     @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
@@ -59,7 +58,7 @@ struct Decompress: ParsableCommand {
         let bytes = try FileIO.read(input)
         let start = Date()
         let decoded: ImageCodec.Decoded
-        do { decoded = try codec.decompress(bytes, maxPixels: maxPixels) }
+        do { decoded = try codec.decompress(bytes, maxPixels: inputOptions.maxPixels) }
         catch { throw CLIError(input, error) }
         let seconds = Date().timeIntervalSince(start)
         let image = Image(decoded)
