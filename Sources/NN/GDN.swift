@@ -39,27 +39,51 @@ public final class GDN: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
         input = x
-        var s = Tensor(zerosLike: x)
-        var y = x
+        var s = Tensor(zerosLike: x), y = Tensor(zerosLike: x)
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
-        workspaces.prepare(workers: Parallel.workers(x.n), count: size)
-        x.data.withUnsafeBufferPointer { xp in
-            s.data.withUnsafeMutableBufferPointer { sp in
-                y.data.withUnsafeMutableBufferPointer { yp in
-                    let (xb, sb, yb) = (xp.baseAddress!, sp.baseAddress!, yp.baseAddress!)
+        // A batch runs an image per worker. A single image shares its channels among the
+        // workers for the element-wise work around one multi-threaded GEMM.
+        let split = x.n < Parallel.workers
+        let groups = bands(channels, split ? (channels + Parallel.workers - 1) / Parallel.workers : channels)
+        workspaces.prepare(workers: split ? 1 : Parallel.workers(x.n), count: size)
+        withStorage(reading: [x.data], writing: &s.data) { inputs, sb in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                let (xb, yb) = (inputs[0], yp.baseAddress!)
+                /// x² of image i for `range` of channels, into `squares`.
+                func square(_ i: Int, _ range: Range<Int>, _ squares: UnsafeMutablePointer<Float>) {
+                    let xi = xb + i * size
+                    for k in (range.lowerBound * plane)..<(range.upperBound * plane) { squares[k] = xi[k] * xi[k] }
+                }
+                /// s = sqrt(β + γ·x²) (γ·x² already in s) and y = x/s or x·s, for `range`.
+                func normalise(_ i: Int, _ range: Range<Int>) {
+                    let (xi, si, yi) = (xb + i * size, sb + i * size, yb + i * size)
+                    for c in range {
+                        let bc = b[c]
+                        for p in (c * plane)..<((c + 1) * plane) {
+                            let norm = (si[p] + bc).squareRoot()
+                            si[p] = norm
+                            yi[p] = inverse ? xi[p] * norm : xi[p] / norm
+                        }
+                    }
+                }
+                func mix(_ i: Int, _ squares: UnsafeMutablePointer<Float>) {
+                    sgemm(m: channels, n: plane, k: channels, a: g, lda: channels,
+                          b: squares, ldb: plane, c: sb + i * size, ldc: plane)
+                }
+                if split {
+                    let squares = workspaces.pointer(0)
+                    for i in 0..<x.n {
+                        Parallel.forEach(groups.count) { k, _ in square(i, groups[k], squares) }
+                        mix(i, squares)
+                        Parallel.forEach(groups.count) { k, _ in normalise(i, groups[k]) }
+                    }
+                } else {
                     Parallel.forEach(x.n) { i, worker in
                         let squares = workspaces.pointer(worker)
-                        let (xi, si, yi) = (xb + i * size, sb + i * size, yb + i * size)
-                        for k in 0..<size { squares[k] = xi[k] * xi[k] }
-                        sgemm(m: channels, n: plane, k: channels, a: g, lda: channels,
-                              b: squares, ldb: plane, c: si, ldc: plane)
-                        for c in 0..<channels {
-                            for p in (c * plane)..<((c + 1) * plane) {
-                                si[p] = (si[p] + b[c]).squareRoot()
-                                yi[p] = inverse ? xi[p] * si[p] : xi[p] / si[p]
-                            }
-                        }
+                        square(i, 0..<channels, squares)
+                        mix(i, squares)
+                        normalise(i, 0..<channels)
                     }
                 }
             }

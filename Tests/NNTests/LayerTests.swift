@@ -16,6 +16,17 @@ final class LayerTests: XCTestCase {
         GradientChecker().check(igdn, input: randomTensor(n: 2, c: 3, h: 3, w: 4, seed: 12))
     }
 
+    /// One image (channels shared among workers) and a batch (an image per worker) agree.
+    func testGDNSingleImageMatchesBatch() {
+        let gdn = GDN("g", channels: 5, gammaInit: 0.3)
+        let x = randomTensor(n: 2, c: 5, h: 3, w: 4, seed: 14)
+        let batch = gdn.forward(x)
+        for i in 0..<2 {
+            let one = Tensor(n: 1, c: 5, h: 3, w: 4, data: Array(x.data[(i * 60)..<((i + 1) * 60)]))
+            XCTAssertEqual(gdn.forward(one).data, Array(batch.data[(i * 60)..<((i + 1) * 60)]))
+        }
+    }
+
     func testGDNMatchesDefinition() {
         let gdn = GDN("g", channels: 2, gammaInit: 0.5)
         let x = Tensor(n: 1, c: 2, h: 1, w: 1, data: [1, 2])
