@@ -38,7 +38,7 @@ public final class ImageCodec {
 
     /// The quantized latents ŷ = round(g_a(x)·g) at `quality`, x padded to a multiple of 16.
     public func analyse(_ x: Tensor, quality: Int) -> [Int32] {
-        let y = model.g_a.forward(ImageCodec.padded(x))
+        let y = model.g_a.infer(ImageCodec.padded(x))
         let gain = model.gains.vectors(at: model.gains.position(quality: quality)).gain
         let plane = y.planeSize
         return (0..<y.count).map { Int32((y.data[$0] * gain[$0 / plane]).rounded()) }
@@ -51,7 +51,7 @@ public final class ImageCodec {
         let inverse = model.gains.vectors(at: model.gains.position(quality: quality)).inverse
         let plane = lh * lw
         let z = Tensor(n: 1, c: m, h: lh, w: lw, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
-        let full = model.g_s.forward(z)
+        let full = model.g_s.infer(z)
         var out = Tensor(n: 1, c: 3, h: height, w: width)
         for c in 0..<3 {
             for y in 0..<height {

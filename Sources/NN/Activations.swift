@@ -10,6 +10,8 @@ public final class LeakyReLU: Layer {
         return x.map { $0 > 0 ? $0 : $0 * slope }
     }
 
+    public func clearCache() { input = nil }
+
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("backward before forward") }
         var dx = dy
@@ -25,4 +27,5 @@ public final class Residual: Layer {
     public var parameters: [Parameter] { body.parameters }
     public func forward(_ x: Tensor) -> Tensor { x + body.forward(x) }
     public func backward(_ dy: Tensor) -> Tensor { dy + body.backward(dy) }
+    public func clearCache() { body.clearCache() }
 }

@@ -23,6 +23,7 @@ public final class Conv2D: Layer {
     }
 
     public var parameters: [Parameter] { [weight, bias] }
+    public func clearCache() { input = nil }
 
     public func geometry(for x: Tensor) -> ConvGeometry {
         precondition(x.c == inChannels, "Conv2D expects \(inChannels) channels, got \(x.c)")

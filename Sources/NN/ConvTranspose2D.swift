@@ -27,6 +27,7 @@ public final class ConvTranspose2D: Layer {
     }
 
     public var parameters: [Parameter] { [weight, bias] }
+    public func clearCache() { input = nil }
 
     /// The image side is this layer's output, the kernel grid its input.
     public func geometry(for x: Tensor) -> ConvGeometry {

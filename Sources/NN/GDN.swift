@@ -32,6 +32,7 @@ public final class GDN: Layer {
     }
 
     public var parameters: [Parameter] { [betaParam, gammaParam] }
+    public func clearCache() { (input, norm) = (nil, nil) }
 
     var beta: [Float] { betaParam.value.map { $0 * $0 - GDN.pedestal } }
     var gamma: [Float] { gammaParam.value.map { $0 * $0 - GDN.pedestal } }

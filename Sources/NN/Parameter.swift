@@ -32,4 +32,15 @@ public protocol ParameterOwner: AnyObject {
 public protocol Layer: ParameterOwner {
     func forward(_ x: Tensor) -> Tensor
     func backward(_ dy: Tensor) -> Tensor
+    /// Forgets what `forward` kept for `backward`.
+    func clearCache()
+}
+
+extension Layer {
+    /// `forward` without keeping anything for a backward pass, so that inference holds only
+    /// the activations in flight (a photo's activations are gigabytes).
+    public func infer(_ x: Tensor) -> Tensor {
+        defer { clearCache() }
+        return forward(x)
+    }
 }

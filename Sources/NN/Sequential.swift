@@ -12,4 +12,12 @@ public final class Sequential: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         layers.reversed().reduce(dy) { $1.backward($0) }
     }
+
+    public func clearCache() { layers.forEach { $0.clearCache() } }
+
+    /// Each layer forgets its input as soon as it has run, so an activation is freed once
+    /// the next layer has consumed it.
+    public func infer(_ x: Tensor) -> Tensor {
+        layers.reduce(x) { $1.infer($0) }
+    }
 }

@@ -118,9 +118,9 @@ struct BenchModel: ParsableCommand {
         let model = CompressionModel(architecture.architecture)
         var rng = SplitMix64(seed: 2)
         let x = Tensor(n: 1, c: 3, h: parts[1], w: parts[0], data: (0..<3 * parts[0] * parts[1]).map { _ in rng.uniform() })
-        var y = model.g_a.forward(x)
-        let ga = medianSeconds(options.repeats) { y = model.g_a.forward(x) }
-        let gs = medianSeconds(options.repeats) { _ = model.g_s.forward(y) }
+        var y = model.g_a.infer(x)
+        let ga = medianSeconds(options.repeats) { y = model.g_a.infer(x) }
+        let gs = medianSeconds(options.repeats) { _ = model.g_s.infer(y) }
         if options.json { printJSON([("g_a_s", String(format: "%.4f", ga)), ("g_s_s", String(format: "%.4f", gs))]) }
         else { print(String(format: "g_a %.3f s, g_s %.3f s at %@ (median of %d)", ga, gs, size, options.repeats)) }
     }

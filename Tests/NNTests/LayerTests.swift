@@ -118,3 +118,17 @@ final class BytesTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
     }
 }
+
+final class InferenceTests: XCTestCase {
+    /// `infer` computes what `forward` does, without keeping state for a backward pass.
+    func testInferMatchesForward() {
+        var rng = SplitMix64(seed: 15)
+        let net = Sequential([
+            Conv2D("a", in: 3, out: 4, kernel: 5, stride: 2, rng: &rng), GDN("g", channels: 4),
+            ConvTranspose2D("b", in: 4, out: 3, kernel: 5, stride: 2, rng: &rng),
+            GDN("i", channels: 3, inverse: true), Residual(LeakyReLU(slope: 0.2)),
+        ])
+        let x = randomTensor(n: 1, c: 3, h: 9, w: 7, seed: 16)
+        XCTAssertEqual(net.infer(x), net.forward(x))
+    }
+}
