@@ -10,14 +10,14 @@ Data, as in aeic: 192 channels of discretised Laplace symbols, scales log-unifor
 """
 import argparse
 import json
-import statistics
 import subprocess
-import time
 
 import numpy as np
 import torch
 from compressai._CXX import pmf_to_quantized_cdf
 from compressai.ans import RansDecoder, RansEncoder
+
+from timing import median_seconds
 
 CHANNELS, PER_CHANNEL = 192, 16384
 
@@ -34,15 +34,6 @@ def table(s):
     tail = max(0.0, 1 - pmf.sum())
     return pmf_to_quantized_cdf(pmf.tolist() + [tail], 16), -r
 
-
-def median_seconds(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main():

@@ -7,22 +7,13 @@
 """
 import argparse
 import json
-import statistics
 import subprocess
-import time
 
 import torch
 from compressai.zoo import bmshj2018_factorized
 
+from timing import median_seconds
 
-def median_seconds(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def peer(args):
