@@ -6,8 +6,9 @@
 #
 #   scripts/train_codec.sh [DATASETS_DIR]      # default ../shared/datasets
 #
-# Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; add more steps with
-# another `--resume --steps N` phase.
+# Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels. checkpoints/codec.ckpt
+# is this run continued to step 25,000 at 1e-4: copy it to runs/codec.ckpt and add another
+# `--resume --steps N` phase to train on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 datasets=${1:-../shared/datasets}
