@@ -38,8 +38,7 @@ public final class Conv2D: Layer {
         let plane = g.outHeight * g.outWidth
         // Work items are (image, band of output rows): disjoint parts of y, so a single image
         // is split across the workers too.
-        let split = (g.outHeight + Parallel.workers - 1) / Parallel.workers
-        let perImage = bands(g.outHeight, x.n >= Parallel.workers ? g.bandRows() : min(g.bandRows(), split))
+        let perImage = Parallel.parts(g.outHeight, images: x.n, limit: g.bandRows())
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)

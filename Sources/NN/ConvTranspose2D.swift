@@ -46,8 +46,7 @@ public final class ConvTranspose2D: Layer {
         let band = g.bandRows(), taps = kernel * kernel
         // Work items are (image, group of output channels): col2im of different channels
         // never overlaps, so a single image is split across the workers too.
-        let groups = x.n >= Parallel.workers ? 1 : Parallel.workers
-        let channelGroups = bands(outChannels, (outChannels + groups - 1) / groups)
+        let channelGroups = Parallel.parts(outChannels, images: x.n)
         let items = x.n * channelGroups.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in

@@ -46,7 +46,7 @@ public final class GDN: Layer {
         // A batch runs an image per worker. A single image shares its channels among the
         // workers for the element-wise work around one multi-threaded GEMM.
         let split = x.n < Parallel.workers
-        let groups = bands(channels, split ? (channels + Parallel.workers - 1) / Parallel.workers : channels)
+        let groups = Parallel.parts(channels, images: x.n)
         workspaces.prepare(workers: split ? 1 : Parallel.workers(x.n), count: size)
         withStorage(reading: [x.data], writing: &s.data) { inputs, sb in
             y.data.withUnsafeMutableBufferPointer { yp in

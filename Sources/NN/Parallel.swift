@@ -23,6 +23,14 @@ public enum Parallel {
         BLASRuntime.threads = saved
     }
 
+    /// 0..<count cut into consecutive parts of at most `limit`: with a batch of at least
+    /// `workers` images each image is one work item, so the parts only respect `limit`;
+    /// with fewer images each image is also cut into about one part per worker.
+    public static func parts(_ count: Int, images: Int, limit: Int = .max) -> [Range<Int>] {
+        let perWorker = (count + workers - 1) / workers
+        return bands(count, images >= workers ? min(limit, count) : min(limit, perWorker))
+    }
+
     /// How many workers `forEach` uses for `count` items.
     public static func workers(_ count: Int) -> Int { max(1, min(workers, count)) }
 }
