@@ -1,3 +1,4 @@
+import Foundation
 import NN
 
 /// Per-channel gain vectors, one per trained quality level (Cui et al. 2021, "Asymmetric
@@ -17,8 +18,36 @@ public final class Gains: ParameterOwner {
         gain = Parameter("gain.encoder", shape: [levels, channels], value: g)
         inverse = Parameter("gain.decoder", shape: [levels, channels], value: g.map { 1 / $0 })
         let floor: Float = 1e-3
-        gain.project = { v in for i in v.indices { v[i] = max(v[i], floor) } }
-        inverse.project = { v in for i in v.indices { v[i] = max(v[i], floor) } }
+        for p in [gain, inverse] {
+            p.project = { v in for i in v.indices { v[i] = max(v[i], floor) } }
+            p.relativeStep = Gains.relativeStep
+        }
+    }
+
+    /// Adam's step on the gains as a fraction of their value, in units of the learning rate:
+    /// at 1e-4 a gain may move by 0.1% a step, so levels can spread apart as training finds
+    /// where each λ's channels should die.
+    static let relativeStep: Float = 10
+
+    /// Gains for new trade-offs `lambdas` from gains trained for `trained`: each channel's
+    /// log-gain is interpolated linearly in log λ between the two nearest trained levels, and
+    /// extrapolated from the end pair beyond them. Both lists are sorted ascending.
+    public convenience init(resampling trained: Gains, from trainedLambdas: [Float], to lambdas: [Float]) {
+        precondition(trainedLambdas.count == trained.levels && trained.levels >= 2, "need two trained levels")
+        self.init(levels: lambdas.count, channels: trained.channels)
+        let known = trainedLambdas.map { Foundation.log($0) }
+        for (l, lambda) in lambdas.enumerated() {
+            let t = Foundation.log(lambda)
+            let a = min(max((known.lastIndex { $0 <= t } ?? 0), 0), trained.levels - 2)
+            let w = (t - known[a]) / (known[a + 1] - known[a])
+            for (source, target) in [(trained.gain, gain), (trained.inverse, inverse)] {
+                for c in 0..<channels {
+                    let x = Foundation.log(source.value[a * channels + c])
+                    let y = Foundation.log(source.value[(a + 1) * channels + c])
+                    target.value[l * channels + c] = Foundation.exp(x + w * (y - x))
+                }
+            }
+        }
     }
 
     public var parameters: [Parameter] { [gain, inverse] }
@@ -46,5 +75,3 @@ extension Float {
     static func pow2(_ x: Float) -> Float { Float.pow(2, x) }
     static func pow(_ x: Float, _ y: Float) -> Float { Foundation.powf(x, y) }
 }
-
-import Foundation

@@ -10,6 +10,8 @@ public final class Trainer {
         public var learningRate: Float = 1e-4
         public var clipNorm: Float = 1
         public var seed: UInt64 = 1
+        /// When resuming, train for these trade-offs instead of the checkpoint's (gains resampled).
+        public var lambdas: [Float]?
         public init() {}
     }
 
@@ -24,11 +26,22 @@ public final class Trainer {
         adam = Adam(model.parameters, learningRate: options.learningRate, clipNorm: options.clipNorm)
     }
 
-    /// Resumes from a checkpoint written by `checkpoint()`.
+    /// Resumes from a checkpoint written by `checkpoint()`. With `options.lambdas` unlike the
+    /// checkpoint's, the gains are resampled to the new levels and their Adam moments restart.
     public convenience init(resuming file: ParameterFile, options: Options) throws {
-        let architecture = try Architecture(json: file.architecture)
+        let trained = try Architecture(json: file.architecture)
+        var architecture = trained
+        if let lambdas = options.lambdas { architecture.lambdas = lambdas }
         self.init(model: CompressionModel(architecture), options: options)
-        try file.load(into: model.parameters)
+        let relevel = architecture.lambdas != trained.lambdas
+        if relevel {
+            let old = Gains(levels: trained.levels, channels: trained.M)
+            try file.load(into: model.g_a.parameters + model.g_s.parameters + model.entropy.parameters + old.parameters)
+            let new = Gains(resampling: old, from: trained.lambdas, to: architecture.lambdas)
+            (model.gains.gain.value, model.gains.inverse.value) = (new.gain.value, new.inverse.value)
+        } else {
+            try file.load(into: model.parameters)
+        }
         guard let state = file.blobs["train.step"], state.count == 8 else {
             throw ParameterFileError.malformed("checkpoint lacks its training state")
         }
@@ -36,6 +49,9 @@ public final class Trainer {
         let step = Int(try reader.u64())
         func moments(_ kind: String) throws -> [[Float]] {
             try model.parameters.map { p in
+                if relevel && model.gains.parameters.contains(where: { $0 === p }) {
+                    return [Float](repeating: 0, count: p.count)
+                }
                 guard let t = file.tensor("adam.\(kind).\(p.name)"), t.values.count == p.count else {
                     throw ParameterFileError.missingTensor("adam.\(kind).\(p.name)")
                 }

@@ -1,5 +1,8 @@
+import Foundation
+
 /// Adam (Kingma & Ba 2015) with optional global-norm gradient clipping. Each parameter's
-/// `project` runs after its update.
+/// `project` runs after its update; a parameter with a `relativeStep` takes steps in
+/// proportion to its magnitude.
 public final class Adam {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
@@ -37,6 +40,7 @@ public final class Adam {
         let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
         let lr = learningRate * c2.squareRoot() / c1
         for (index, p) in parameters.enumerated() {
+            let relative = p.relativeStep ?? 0
             p.value.withUnsafeMutableBufferPointer { w in
                 m[index].withUnsafeMutableBufferPointer { mm in
                     v[index].withUnsafeMutableBufferPointer { vv in
@@ -44,7 +48,8 @@ public final class Adam {
                             let g = p.grad[k] * scale
                             mm[k] = beta1 * mm[k] + (1 - beta1) * g
                             vv[k] = beta2 * vv[k] + (1 - beta2) * g * g
-                            w[k] -= lr * mm[k] / (vv[k].squareRoot() + epsilon)
+                            let size = relative == 0 ? lr : lr * relative * abs(w[k])
+                            w[k] -= size * mm[k] / (vv[k].squareRoot() + epsilon)
                         }
                     }
                 }
@@ -63,5 +68,3 @@ public final class Adam {
         self.v = v
     }
 }
-
-import Foundation

@@ -6,6 +6,10 @@ public final class Parameter {
     public var grad: [Float]
     /// Applied after every optimiser step: keeps reparametrised values in their domain.
     public var project: ((inout [Float]) -> Void)?
+    /// When set, Adam's step for each element is this multiple of the learning rate times the
+    /// element's magnitude: a step in log|w|. For positive scales such as the quality gains,
+    /// whose good values span decades, an absolute step of 1e-4 would take far too long.
+    public var relativeStep: Float?
 
     public init(_ name: String, shape: [Int], value: [Float]) {
         precondition(value.count == shape.reduce(1, *), "parameter \(name) size mismatch")

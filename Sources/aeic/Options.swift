@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Images
 
@@ -31,5 +32,3 @@ struct OutputOptions: ParsableArguments {
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("aeic: \(message)\n".utf8))
 }
-
-import Foundation

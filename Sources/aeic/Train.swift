@@ -29,6 +29,9 @@ struct TrainCodec: ParsableCommand {
     @Option(help: "Threads for OpenBLAS.") var threads = 2
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
     @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
+    @Option(parsing: .upToNextOption,
+            help: "Rate–distortion trade-offs λ, lowest rate first (default: the checkpoint's, or \(Architecture.defaultLambdas.map { "\($0)" }.joined(separator: " "))). Resuming with others resamples the trained gains.")
+    var lambdas: [Float] = []
     @Option(help: "Minutes between checkpoints.") var checkpointMinutes: Double = 5
     @Option(help: "Downscale JPEG photos by this factor to hide their artefacts.")
     var jpegScale: Double = 0.75
@@ -38,6 +41,12 @@ struct TrainCodec: ParsableCommand {
         let set = try loadPhotos()
         var options = Trainer.Options()
         (options.batch, options.crop, options.learningRate, options.seed) = (batch, crop, lr, seed)
+        if !lambdas.isEmpty {
+            guard lambdas.count >= 2, lambdas.allSatisfy({ $0 > 0 }), zip(lambdas, lambdas.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw ValidationError("--lambdas needs two or more positive values in ascending order")
+            }
+            options.lambdas = lambdas
+        }
         let trainer: Trainer
         if resume {
             let file: ParameterFile
@@ -46,9 +55,10 @@ struct TrainCodec: ParsableCommand {
             trainer = try Trainer(resuming: file, options: options)
             warn("resuming at step \(trainer.step)")
         } else {
-            trainer = Trainer(model: CompressionModel(Architecture(N: n, M: m), seed: seed), options: options)
+            let architecture = Architecture(N: n, M: m, lambdas: options.lambdas ?? Architecture.defaultLambdas)
+            trainer = Trainer(model: CompressionModel(architecture, seed: seed), options: options)
         }
-        warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName)")
+        warn("\(set.count) photos, batch \(batch)×\(crop)², λ \(trainer.model.architecture.lambdas), BLAS core \(BLASRuntime.coreName)")
         let start = Date(), firstStep = trainer.step
         var lastSave = Date()
         var window: [StepStats] = []

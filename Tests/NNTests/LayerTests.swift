@@ -76,6 +76,21 @@ final class LayerTests: XCTestCase {
         XCTAssertLessThan(last, first * 0.3, "loss \(first) → \(last)")
     }
 
+    /// Adam's first step is ±lr per element; with a relative step it is ±lr·k·|w|.
+    func testAdamRelativeStepScalesWithMagnitude() {
+        let plain = Parameter("p", shape: [2], value: [100, 0.01])
+        let scaled = Parameter("s", shape: [2], value: [100, 0.01])
+        scaled.relativeStep = 2
+        let adam = Adam([plain, scaled], learningRate: 1e-2)
+        plain.grad = [1, 1]
+        scaled.grad = [1, 1]
+        adam.update()
+        XCTAssertEqual(plain.value[0], 100 - 1e-2, accuracy: 1e-4)
+        XCTAssertEqual(plain.value[1], 0.01 - 1e-2, accuracy: 1e-6)
+        XCTAssertEqual(scaled.value[0], 100 - 2, accuracy: 1e-3)
+        XCTAssertEqual(scaled.value[1], 0.01 - 2e-4, accuracy: 1e-7)
+    }
+
     func testParameterFileRoundTripAndDamage() throws {
         var rng = SplitMix64(seed: 9)
         let conv = Conv2D("c", in: 2, out: 3, kernel: 3, rng: &rng)
