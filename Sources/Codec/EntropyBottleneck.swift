@@ -63,64 +63,71 @@ public final class EntropyBottleneck: ParameterOwner {
     /// f_c(x): the logit of the cumulative distribution at x.
     func logits(_ x: Float, _ ch: Channel) -> Float {
         var trace = Trace()
-        return evaluate(x, ch, &trace)
+        return evaluate(Lanes(repeating: x), ch, &trace)[0]
     }
 
-    /// Activations of one evaluation, kept for the backward pass. Width 3 fits every layer.
+    /// The activations of one evaluation on 16 values, kept for the backward pass: the input
+    /// h_k of each layer and the tanh of each gated pre-activation. Width 3 fits every layer.
     struct Trace {
-        var z = [[Float]](repeating: [0, 0, 0], count: 4)
-        var h = [[Float]](repeating: [0, 0, 0], count: 4)   // h[k] is the input of layer k
+        var h = InlineArray<4, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
+        var t = InlineArray<3, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
     }
 
-    func evaluate(_ x: Float, _ ch: Channel, _ t: inout Trace) -> Float {
-        let d = EntropyBottleneck.widths
-        t.h[0][0] = x
-        for k in 0..<d.count - 1 {
+    /// f_c on 16 values at once.
+    func evaluate(_ x: Lanes, _ ch: Channel, _ trace: inout Trace) -> Lanes {
+        let d = EntropyBottleneck.widths, last = d.count - 2
+        trace.h[0][0] = x
+        for k in 0..<last {
             for i in 0..<d[k + 1] {
-                var s = ch.biases[k][i]
-                for j in 0..<d[k] { s += ch.matrices[k][i * d[k] + j] * t.h[k][j] }
-                t.z[k][i] = s
-                if k + 1 < d.count - 1 { t.h[k + 1][i] = s + ch.gates[k][i] * tanh(s) }
+                let z = affine(k, i, ch, trace.h[k])
+                let t = Lanes.tanh(z)
+                trace.t[k][i] = t
+                trace.h[k + 1][i] = z + ch.gates[k][i] * t
             }
         }
-        return t.z[d.count - 2][0]
+        return affine(last, 0, ch, trace.h[last])
+    }
+
+    /// Unit i of layer k before its gate: b_k[i] + Σ_j softplus(H_k)[i, j] h_j.
+    @inline(__always) func affine(_ k: Int, _ i: Int, _ ch: Channel, _ h: InlineArray<3, Lanes>) -> Lanes {
+        let fanIn = EntropyBottleneck.widths[k]
+        var z = Lanes(repeating: ch.biases[k][i])
+        for j in 0..<fanIn { z += ch.matrices[k][i * fanIn + j] * h[j] }
+        return z
     }
 
     /// Back-propagates dL/df through one evaluation: returns dL/dx and adds the parameter
-    /// gradients of channel `c` into `grads` (laid out as `parameters`, per channel).
-    func backward(_ g: Float, _ ch: Channel, _ t: Trace, _ grads: inout ChannelGrads) -> Float {
+    /// gradients into `grads` (lane-wise; summed over lanes once per channel).
+    func backward(_ g: Lanes, _ ch: Channel, _ trace: Trace, _ grads: inout ChannelGrads) -> Lanes {
         let d = EntropyBottleneck.widths
-        var dz: [Float] = [g, 0, 0]
+        var dz = InlineArray<3, Lanes>(repeating: .zero)
+        dz[0] = g
         var k = d.count - 2
         while true {
-            var dh: [Float] = [0, 0, 0]
+            var dh = InlineArray<3, Lanes>(repeating: .zero)
             for i in 0..<d[k + 1] {
                 grads.biases[k][i] += dz[i]
                 for j in 0..<d[k] {
-                    grads.matrices[k][i * d[k] + j] += dz[i] * t.h[k][j]
+                    grads.matrices[k][i * d[k] + j] += dz[i] * trace.h[k][j]
                     dh[j] += ch.matrices[k][i * d[k] + j] * dz[i]
                 }
             }
             if k == 0 { return dh[0] }
             k -= 1
-            // h[k+1] = z_k + tanh(a_k) tanh(z_k)
+            // h_{k+1} = z_k + tanh(a_k) tanh(z_k)
             for i in 0..<d[k + 1] {
-                let tz = tanh(t.z[k][i])
-                grads.factors[k][i] += dh[i] * tz
-                dz[i] = dh[i] * (1 + ch.gates[k][i] * (1 - tz * tz))
+                let t = trace.t[k][i]
+                grads.factors[k][i] += dh[i] * t
+                dz[i] = dh[i] * (1 + ch.gates[k][i] * (1 - t * t))
             }
         }
     }
 
-    /// Gradients with respect to softplus(H), b and tanh(a) of one channel.
+    /// Gradients with respect to softplus(H), b and tanh(a) of one channel, one per lane.
     struct ChannelGrads {
-        var matrices: [[Float]], biases: [[Float]], factors: [[Float]]
-        init() {
-            let d = EntropyBottleneck.widths
-            matrices = (0..<d.count - 1).map { [Float](repeating: 0, count: d[$0 + 1] * d[$0]) }
-            biases = (0..<d.count - 1).map { [Float](repeating: 0, count: d[$0 + 1]) }
-            factors = (0..<d.count - 2).map { [Float](repeating: 0, count: d[$0 + 1]) }
-        }
+        var matrices = InlineArray<4, InlineArray<9, Lanes>>(repeating: .init(repeating: .zero))
+        var biases = InlineArray<4, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
+        var factors = InlineArray<3, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
     }
 
     /// Adds one channel's gradients into the parameters, through softplus′ = σ and tanh′.
@@ -129,13 +136,13 @@ public final class EntropyBottleneck: ParameterOwner {
         for k in 0..<d.count - 1 {
             let size = d[k + 1] * d[k]
             for i in 0..<size {
-                matrices[k].grad[c * size + i] += grads.matrices[k][i] * sigmoid(matrices[k].value[c * size + i])
+                matrices[k].grad[c * size + i] += grads.matrices[k][i].sum() * sigmoid(matrices[k].value[c * size + i])
             }
-            for i in 0..<d[k + 1] { biases[k].grad[c * d[k + 1] + i] += grads.biases[k][i] }
+            for i in 0..<d[k + 1] { biases[k].grad[c * d[k + 1] + i] += grads.biases[k][i].sum() }
             if k < factors.count {
                 for i in 0..<d[k + 1] {
                     let ta = tanh(factors[k].value[c * d[k + 1] + i])
-                    factors[k].grad[c * d[k + 1] + i] += grads.factors[k][i] * (1 - ta * ta)
+                    factors[k].grad[c * d[k + 1] + i] += grads.factors[k][i].sum() * (1 - ta * ta)
                 }
             }
         }
@@ -179,26 +186,30 @@ public final class EntropyBottleneck: ParameterOwner {
             let g = gains[i * channels + c], inv = 1 / g
             let base = (i * channels + c) * plane
             var gainGrad: Float = 0
-            for p in 0..<plane {
-                let x = v[base + p]
+            for p in stride(from: 0, to: plane, by: Lanes.scalarCount) {
+                let count = min(Lanes.scalarCount, plane - p)
+                let x = Lanes(loading: v + base + p, count: count)
                 let xl = (x - 0.5) * inv, xu = (x + 0.5) * inv
                 let lo = evaluate(xl, ch, &lower), up = evaluate(xu, ch, &upper)
                 // Evaluate in the tail where the sigmoids are not both near 1.
-                let s: Float = lo + up > 0 ? -1 : 1
-                let sa = sigmoid(s * up), sb = sigmoid(s * lo)
+                let s = Lanes(repeating: 1).replacing(with: -1, where: lo + up .> 0)
+                let sa = Lanes.sigmoid(s * up), sb = Lanes.sigmoid(s * lo)
                 let diff = sa - sb
-                let mass = max(abs(diff), 1e-9)
-                total -= Double(log2(mass))
+                let mass = pointwiseMax(diff.replacing(with: -diff, where: diff .< 0), Lanes(repeating: 1e-9))
+                for l in 0..<count { total -= Double(log2(mass[l])) }
                 guard let dv else { continue }
-                // d(−log2 p)/dp, passed through the lower bound as CompressAI's LowerBound does
-                let dp = -scale / (mass * Float(M_LN2))
-                let sign: Float = diff >= 0 ? 1 : -1
+                // d(−log2 p)/dp, passed through the lower bound as CompressAI's LowerBound does;
+                // lanes past `count` get no gradient.
+                var dp = -scale / (mass * Float(M_LN2))
+                if count < Lanes.scalarCount { for l in count..<Lanes.scalarCount { dp[l] = 0 } }
+                let sign = Lanes(repeating: 1).replacing(with: -1, where: diff .< 0)
                 let dUp = dp * sign * s * sa * (1 - sa)
                 let dLo = -dp * sign * s * sb * (1 - sb)
                 let dxu = backward(dUp, ch, upper, &grads)
                 let dxl = backward(dLo, ch, lower, &grads)
-                dv[base + p] += (dxu + dxl) * inv
-                gainGrad -= (dxu * xu + dxl * xl) * inv
+                let dx = (dxu + dxl) * inv
+                for l in 0..<count { dv[base + p + l] += dx[l] }
+                gainGrad -= ((dxu * xu + dxl * xl) * inv).sum()
             }
             dGain?[i * channels + c] += gainGrad
         }

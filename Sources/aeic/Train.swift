@@ -62,7 +62,8 @@ struct TrainCodec: ParsableCommand {
         let start = Date(), firstStep = trainer.step
         var lastSave = Date()
         var window: [StepStats] = []
-        while trainer.step < steps && Date().timeIntervalSince(start) < minutes * 60 {
+        let interrupt = Interrupt()
+        while trainer.step < steps && Date().timeIntervalSince(start) < minutes * 60 && !interrupt.received {
             window.append(trainer.trainOneStep(on: set))
             if window.count == 20 || trainer.step % 20 == 0 {
                 report(trainer.step, window, imagesPerSecond: Double(batch * (trainer.step - firstStep)) / max(1, Date().timeIntervalSince(start)))
@@ -135,4 +136,30 @@ struct ExportModel: ParsableCommand {
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         warn("step \(trainer.step): \(bytes.count) bytes written to \(outputOptions.output)")
     }
+}
+
+/// Remembers SIGINT and SIGTERM instead of dying on them, so that training stops after the
+/// step in flight and writes its checkpoint (as Ctrl-C or `kill` would otherwise lose it).
+final class Interrupt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private let sources: [DispatchSourceSignal]
+
+    init() {
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            sources.append(DispatchSource.makeSignalSource(signal: number, queue: .global()))
+        }
+        self.sources = sources
+        for source in sources {
+            source.setEventHandler { [unowned self] in
+                lock.withLock { flag = true }
+                warn("interrupted: stopping after this step")
+            }
+            source.resume()
+        }
+    }
+
+    var received: Bool { lock.withLock { flag } }
 }

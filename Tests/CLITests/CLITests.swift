@@ -139,6 +139,32 @@ final class CodecCLITests: TemporaryFolderTestCase {
         }
     }
 
+    /// Ctrl-C stops training after the step in flight, with its checkpoint written; the
+    /// checkpoint resumes.
+    func testInterruptedTrainingKeepsItsCheckpoint() throws {
+        let data = path("photos"), checkpoint = path("run.ckpt")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: AEIC.fixture("rgb.png"), toPath: data + "/rgb.png")
+        let common = ["train", "codec", "--data", data, "--out", checkpoint, "--batch", "1", "--crop", "16",
+                      "--N", "4", "--M", "4"]
+        let process = Process()
+        process.executableURL = AEIC.binary
+        process.arguments = common
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        process.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertTrue(stderr.contains("interrupted"), stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint), stderr)
+        let resumed = try AEIC.run(common + ["--resume", "--minutes", "0"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resuming at step"), resumed.stderr)
+    }
+
     func testOnePixelImage() throws {
         let one = path("one.png"), coded = path("one.aeic")
         let image = Image(width: 1, height: 1, channels: 3, samples: [0.2, 0.5, 0.9])
