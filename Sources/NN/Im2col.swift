@@ -22,6 +22,15 @@ public struct ConvGeometry: Equatable, Sendable {
     /// Rows of the column matrix, C·K·K.
     public var colRows: Int { channels * kernel * kernel }
 
+    /// The grid columns whose tap at kernel column `kx` lands inside the image (not in the
+    /// padding), so that the copying loops need no per-sample test.
+    func insideColumns(kx: Int) -> Range<Int> {
+        let ix0 = kx - padding
+        let first = ix0 >= 0 ? 0 : (-ix0 + stride - 1) / stride
+        let last = width - 1 - ix0 < 0 ? -1 : (width - 1 - ix0) / stride
+        return first..<max(first, min(outWidth, last + 1))
+    }
+
     /// Grid rows per band so that a band of the column matrix stays within `budget` floats.
     public func bandRows(budget: Int = 8 << 20) -> Int {
         max(1, min(outHeight, budget / max(1, colRows * outWidth)))
@@ -55,10 +64,14 @@ public func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range
 @inline(__always)
 private func copyRow(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int,
                      _ dst: UnsafeMutablePointer<Float>) {
+    let inside = g.insideColumns(kx: kx)
+    dst.update(repeating: 0, count: inside.lowerBound)
+    (dst + inside.upperBound).update(repeating: 0, count: g.outWidth - inside.upperBound)
     let ix0 = kx - g.padding
-    for ox in 0..<g.outWidth {
-        let ix = ix0 + ox * g.stride
-        dst[ox] = ix >= 0 && ix < g.width ? src[ix] : 0
+    if g.stride == 1 {
+        (dst + inside.lowerBound).update(from: src + ix0 + inside.lowerBound, count: inside.count)
+    } else {
+        for ox in inside { dst[ox] = src[ix0 + ox * g.stride] }
     }
 }
 
@@ -72,15 +85,12 @@ public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<I
         for ky in 0..<g.kernel {
             for kx in 0..<g.kernel {
                 var src = col + ((c * g.kernel + ky) * g.kernel + kx) * cols
-                let ix0 = kx - g.padding
+                let inside = g.insideColumns(kx: kx), ix0 = kx - g.padding
                 for oy in rows {
                     let iy = oy * g.stride - g.padding + ky
                     if iy >= 0 && iy < g.height {
                         let row = plane + iy * g.width
-                        for ox in 0..<ow {
-                            let ix = ix0 + ox * g.stride
-                            if ix >= 0 && ix < g.width { row[ix] += src[ox] }
-                        }
+                        for ox in inside { row[ix0 + ox * g.stride] += src[ox] }
                     }
                     src += ow
                 }

@@ -42,6 +42,18 @@ final class ConvolutionTests: XCTestCase {
         (4, 3, 0, 10, 13), (2, 2, 0, 6, 6), (5, 1, 0, 5, 9),
     ]
 
+    /// The columns im2col copies without a bounds test are exactly those inside the image.
+    func testInsideColumnsMatchBruteForce() {
+        for width in 1...9 { for kernel in 1...5 { for stride in 1...3 { for padding in 0...4 {
+            guard width + 2 * padding >= kernel else { continue }
+            let g = ConvGeometry(channels: 1, height: 1, width: width, kernel: kernel, stride: stride, padding: padding)
+            for kx in 0..<kernel {
+                let expected = (0..<g.outWidth).filter { (0..<width).contains(kx - padding + $0 * stride) }
+                XCTAssertEqual(Array(g.insideColumns(kx: kx)), expected, "w\(width) k\(kernel) s\(stride) p\(padding) kx\(kx)")
+            }
+        } } } }
+    }
+
     func testConv2DMatchesNaiveOracle() {
         for (i, g) in sweep.enumerated() { for n in [1, 2] {
             var rng = SplitMix64(seed: UInt64(i))
