@@ -14,7 +14,7 @@ struct EvalCodec: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "codec", abstract: "Rate–distortion of the codec on a folder.")
 
     @Option(help: "Folder of PNG or JPEG test images.") var data: String
-    @Option(parsing: .upToNextOption, help: "Qualities to evaluate.") var quality: [Int] = [3, 10, 20, 35, 50, 65, 80, 95]
+    @Option(parsing: .upToNextOption, help: "Qualities to evaluate.") var quality: [Int] = [1, 12, 23, 34, 45, 56, 67, 78, 89, 100]
     @Option(help: "Write the results JSON here (- for stdout).") var json: String
     @Option(help: "Name recorded in the JSON.") var name = "aeic"
     @OptionGroup var modelOptions: ModelOptions
