@@ -53,18 +53,22 @@ public final class GDN: Layer {
                 let (xb, yb) = (inputs[0], yp.baseAddress!)
                 /// x² of image i for `range` of channels, into `squares`.
                 func square(_ i: Int, _ range: Range<Int>, _ squares: UnsafeMutablePointer<Float>) {
-                    let xi = xb + i * size
-                    for k in (range.lowerBound * plane)..<(range.upperBound * plane) { squares[k] = xi[k] * xi[k] }
+                    let (xi, first) = (xb + i * size, range.lowerBound * plane)
+                    forEachChunk(range.count * plane) { k, n in
+                        let x = Lanes(loading: xi + first + k, count: n)
+                        (x * x).store(to: squares + first + k, count: n)
+                    }
                 }
                 /// s = sqrt(β + γ·x²) (γ·x² already in s) and y = x/s or x·s, for `range`.
                 func normalise(_ i: Int, _ range: Range<Int>) {
                     let (xi, si, yi) = (xb + i * size, sb + i * size, yb + i * size)
                     for c in range {
-                        let bc = b[c]
-                        for p in (c * plane)..<((c + 1) * plane) {
-                            let norm = (si[p] + bc).squareRoot()
-                            si[p] = norm
-                            yi[p] = inverse ? xi[p] * norm : xi[p] / norm
+                        let (bc, base) = (Lanes(repeating: b[c]), c * plane)
+                        forEachChunk(plane) { k, n in
+                            let norm = (Lanes(loading: si + base + k, count: n) + bc).squareRoot()
+                            norm.store(to: si + base + k, count: n)
+                            let x = Lanes(loading: xi + base + k, count: n)
+                            (inverse ? x * norm : x / norm).store(to: yi + base + k, count: n)
                         }
                     }
                 }
@@ -111,12 +115,14 @@ public final class GDN: Layer {
                             let v = workspaces.pointer(worker)            // dL/dn, (C, P)
                             let squares = v + size
                             let (xi, si, dyi, dxi) = (xb + i * size, sb + i * size, dyb + i * size, dxb + i * size)
-                            for k in 0..<size {
-                                let (xv, sv, d) = (xi[k], si[k], dyi[k])
-                                squares[k] = xv * xv
+                            forEachChunk(size) { k, n in
+                                let xv = Lanes(loading: xi + k, count: n), d = Lanes(loading: dyi + k, count: n)
+                                // Lanes past n read s = 0; their infinities are never stored.
+                                let sv = Lanes(loading: si + k, count: n)
+                                (xv * xv).store(to: squares + k, count: n)
                                 // GDN: dy/dn = −x / (2 s³);  IGDN: dy/dn = x / (2 s)
-                                v[k] = inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)
-                                dxi[k] = inverse ? d * sv : d / sv
+                                (inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)).store(to: v + k, count: n)
+                                (inverse ? d * sv : d / sv).store(to: dxi + k, count: n)
                             }
                             // dγ += v · (x²)^T
                             sgemm(transB: true, m: channels, n: channels, k: plane, a: v, lda: plane,
@@ -128,7 +134,11 @@ public final class GDN: Layer {
                             // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
                             sgemm(transA: true, m: channels, n: plane, k: channels, a: g, lda: channels,
                                   b: v, ldb: plane, c: squares, ldc: plane)
-                            for k in 0..<size { dxi[k] += 2 * xi[k] * squares[k] }
+                            forEachChunk(size) { k, n in
+                                let sum = Lanes(loading: dxi + k, count: n)
+                                    + 2 * Lanes(loading: xi + k, count: n) * Lanes(loading: squares + k, count: n)
+                                sum.store(to: dxi + k, count: n)
+                            }
                         }
                     }
                 }

@@ -33,6 +33,15 @@ extension SIMD16 where Scalar == Float {
         1 / (1 + exp(-x))
     }
 
+    /// Writes the first `count` lanes to `p`.
+    @inline(__always) public func store(to p: UnsafeMutablePointer<Float>, count: Int) {
+        if count == 16 {
+            UnsafeMutableRawPointer(p).storeBytes(of: self, as: Lanes.self)
+        } else {
+            for l in 0..<count { p[l] = self[l] }
+        }
+    }
+
     /// Sixteen consecutive floats from `p`, the lanes at and past `count` zero.
     @inline(__always) public init(loading p: UnsafePointer<Float>, count: Int) {
         self.init(repeating: 0)
@@ -41,5 +50,16 @@ extension SIMD16 where Scalar == Float {
         } else {
             for l in 0..<count { self[l] = p[l] }
         }
+    }
+}
+
+/// Calls `body(start, count)` over 0..<total in chunks of `Lanes.scalarCount` (the last one
+/// shorter), so that one loop body serves whole vectors and the tail.
+@inline(__always) public func forEachChunk(_ total: Int, _ body: (Int, Int) -> Void) {
+    var start = 0
+    while start < total {
+        let count = min(Lanes.scalarCount, total - start)
+        body(start, count)
+        start += count
     }
 }
