@@ -4,10 +4,10 @@ import NN
 /// Rate–distortion training of a `CompressionModel` with Adam, resumable from checkpoints
 /// that hold the parameters, the optimiser's moments and the step.
 public final class Trainer {
-    public struct Options: Codable, Sendable {
+    public struct Options: Sendable {
         public var batch = 8
         public var crop = 128
-        public var learningRate: Float = 1e-4
+        public var schedule = LearningRateSchedule(base: 1e-4)
         public var clipNorm: Float = 1
         public var seed: UInt64 = 1
         /// When resuming, train for these trade-offs instead of the checkpoint's (gains resampled).
@@ -23,7 +23,7 @@ public final class Trainer {
     public init(model: CompressionModel, options: Options) {
         self.model = model
         self.options = options
-        adam = Adam(model.parameters, learningRate: options.learningRate, clipNorm: options.clipNorm)
+        adam = Adam(model.parameters, learningRate: options.schedule.base, clipNorm: options.clipNorm)
     }
 
     /// Resumes from a checkpoint written by `checkpoint()`. With `options.lambdas` unlike the
@@ -83,7 +83,7 @@ public final class Trainer {
         let levels = (0..<options.batch).map { _ in Int(rng.next() % UInt64(model.architecture.levels)) }
         adam.zeroGrad()
         let stats = model.trainStep(x, levels: levels, rng: &rng)
-        adam.learningRate = options.learningRate
+        adam.learningRate = options.schedule.rate(atStep: adam.step)
         adam.update()
         return stats
     }

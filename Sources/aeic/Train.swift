@@ -25,6 +25,9 @@ struct TrainCodec: ParsableCommand {
     @Option(help: "Images per batch.") var batch = 8
     @Option(help: "Crop size in pixels (a multiple of 16).") var crop = 128
     @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Learning-rate drops as STEP:RATE (e.g. 46000:3e-5): RATE from step STEP on.", valueName: "step:rate"))
+    var lrDrop: [String] = []
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads for OpenBLAS.") var threads = 2
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
@@ -36,17 +39,32 @@ struct TrainCodec: ParsableCommand {
     @Option(help: "Downscale JPEG photos by this factor to hide their artefacts.")
     var jpegScale: Double = 0.75
 
+    func validate() throws {
+        _ = try schedule()
+        guard lambdas.isEmpty || (lambdas.count >= 2 && lambdas.allSatisfy({ $0 > 0 })
+                                  && zip(lambdas, lambdas.dropFirst()).allSatisfy({ $0 < $1 })) else {
+            throw ValidationError("--lambdas needs two or more positive values in ascending order")
+        }
+    }
+
+    /// --lr with the --lr-drop steps.
+    func schedule() throws -> LearningRateSchedule {
+        LearningRateSchedule(base: lr, drops: try lrDrop.map { text in
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let step = Int(parts[0]), step >= 0, let rate = Float(parts[1]), rate > 0 else {
+                throw ValidationError("--lr-drop takes STEP:RATE, e.g. 46000:3e-5 (got '\(text)')")
+            }
+            return .init(step: step, rate: rate)
+        })
+    }
+
     func run() throws {
         BLASRuntime.threads = threads
         let set = try loadPhotos()
         var options = Trainer.Options()
-        (options.batch, options.crop, options.learningRate, options.seed) = (batch, crop, lr, seed)
-        if !lambdas.isEmpty {
-            guard lambdas.count >= 2, lambdas.allSatisfy({ $0 > 0 }), zip(lambdas, lambdas.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw ValidationError("--lambdas needs two or more positive values in ascending order")
-            }
-            options.lambdas = lambdas
-        }
+        (options.batch, options.crop, options.seed) = (batch, crop, seed)
+        options.schedule = try schedule()
+        if !lambdas.isEmpty { options.lambdas = lambdas }
         let trainer: Trainer
         if resume {
             let file: ParameterFile
@@ -66,7 +84,8 @@ struct TrainCodec: ParsableCommand {
         while trainer.step < steps && Date().timeIntervalSince(start) < minutes * 60 && !interrupt.received {
             window.append(trainer.trainOneStep(on: set))
             if window.count == 20 || trainer.step % 20 == 0 {
-                report(trainer.step, window, imagesPerSecond: Double(batch * (trainer.step - firstStep)) / max(1, Date().timeIntervalSince(start)))
+                report(trainer.step, window, rate: trainer.options.schedule.rate(atStep: trainer.step),
+                       imagesPerSecond: Double(batch * (trainer.step - firstStep)) / max(1, Date().timeIntervalSince(start)))
                 window.removeAll()
             }
             if Date().timeIntervalSince(lastSave) > checkpointMinutes * 60 {
@@ -82,14 +101,14 @@ struct TrainCodec: ParsableCommand {
         warn("step \(trainer.step): checkpoint written to \(out)")
     }
 
-    func report(_ step: Int, _ window: [StepStats], imagesPerSecond: Double) {
+    func report(_ step: Int, _ window: [StepStats], rate: Float, imagesPerSecond: Double) {
         guard !window.isEmpty else { return }
         let k = Double(window.count)
         let loss = window.reduce(0) { $0 + $1.loss } / k
         let bpp = window.reduce(0) { $0 + $1.bpp } / k
         let psnr = window.reduce(0) { $0 + $1.psnr } / k
-        warn(String(format: "step %d  loss %.4f  bpp %.3f  psnr %.2f dB  %.2f img/s",
-                    step, loss, bpp, psnr, imagesPerSecond))
+        warn(String(format: "step %d  loss %.4f  bpp %.3f  psnr %.2f dB  lr %.1e  %.2f img/s",
+                    step, loss, bpp, psnr, rate, imagesPerSecond))
     }
 
     /// Every PNG and JPEG under the folders; JPEGs are downscaled to hide their artefacts.

@@ -109,6 +109,9 @@ final class CLITests: TemporaryFolderTestCase {
         XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", path("x.bmp")]).status, 2)
         XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", path("x.jpg"), "-q", "0"]).status, 2)
         XCTAssertEqual(try AEIC.run(["frobnicate"]).status, 2)
+        let train = ["train", "codec", "--data", path("none"), "--out", path("x.ckpt")]
+        XCTAssertEqual(try AEIC.run(train + ["--lr-drop", "100"]).status, 2)
+        XCTAssertEqual(try AEIC.run(train + ["--lambdas", "0.1", "0.01"]).status, 2)
         let help = try AEIC.run(["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(String(decoding: help.stdout, as: UTF8.self).contains("compress"))
