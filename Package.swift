@@ -15,10 +15,11 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Libraries
         .target(name: "Images", dependencies: ["CPNG", "CJPEG"]),
-        .target(name: "NN", dependencies: ["CBLAS"],
+        .target(name: "NN", dependencies: ["CBLAS", "CGEMM"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "EntropyCoding"),
         .target(name: "Codec", dependencies: ["NN", "EntropyCoding"],

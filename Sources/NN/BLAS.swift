@@ -1,4 +1,5 @@
 import CBLAS
+import CGEMM
 
 /// Single-precision GEMM on row-major matrices through OpenBLAS:
 /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C.
@@ -21,5 +22,53 @@ public enum BLASRuntime {
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
+    }
+}
+
+/// The arithmetic of the convolutions' GEMMs.
+public enum GEMMPrecision: String, CaseIterable, Sendable {
+    /// OpenBLAS's sgemm.
+    case float32
+    /// Operands rounded to bfloat16, products summed in Float32 (AVX512_BF16): about twice
+    /// sgemm's speed, for training, where that rounding is lost in the gradient noise.
+    case bfloat16
+}
+
+extension BLASRuntime {
+    /// Whether this CPU can run the bfloat16 GEMM.
+    public static var bfloat16Supported: Bool { aeic_bf16_supported() }
+
+    /// What the convolutions' GEMMs use; `.bfloat16` only where `bfloat16Supported`.
+    nonisolated(unsafe) public static var convolutionPrecision = GEMMPrecision.float32
+}
+
+/// The left operand op(A) (m×k) of products that share it: a layer's weights across the
+/// images and bands of a batch. With bfloat16 convolutions it is rounded and packed into the
+/// kernel's panels once; with float32 each product is an sgemm on A as it is. `a` must stay
+/// valid while the operand is used.
+final class SharedOperand: @unchecked Sendable {
+    let transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int
+    private let packed: [UInt32]?
+
+    init(transA: Bool = false, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int) {
+        (self.transA, self.m, self.k, self.a, self.lda) = (transA, m, k, a, lda)
+        guard BLASRuntime.convolutionPrecision == .bfloat16 else { packed = nil; return }
+        packed = [UInt32](unsafeUninitializedCapacity: aeic_bf16_packed_size(Int32(m), Int32(k))) { buffer, count in
+            aeic_bf16_pack_a(transA, Int32(m), Int32(k), a, Int32(lda), buffer.baseAddress)
+            count = buffer.count
+        }
+    }
+
+    /// C (m×n) = op(A) · B, plus C when `beta` is 1.
+    func multiply(n: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+                  c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard let packed else {
+            return sgemm(transA: transA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: c, ldc: ldc)
+        }
+        precondition(beta == 0 || beta == 1, "the bfloat16 GEMM overwrites or accumulates")
+        packed.withUnsafeBufferPointer { p in
+            aeic_bf16_gemm(p.baseAddress, Int32(m), Int32(n), Int32(k), b, Int32(ldb), beta == 1, c, Int32(ldc))
+        }
     }
 }

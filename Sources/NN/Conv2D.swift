@@ -43,15 +43,15 @@ public final class Conv2D: Layer {
         let items = x.n * perImage.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
-            let (xb, wb) = (inputs[0], inputs[1])
+            let w = SharedOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows)
+            let xb = inputs[0]
             Parallel.forEach(items) { item, worker in
                 let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
                 let col = workspaces.pointer(worker)
                 let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
                 let cols = rows.count * g.outWidth
                 im2col(xb + i * x.imageSize, g, rows: rows, col)
-                sgemm(m: outChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
-                      b: col, ldb: cols, c: yBand, ldc: plane)
+                w.multiply(n: cols, b: col, ldb: cols, c: yBand, ldc: plane)
                 addBias(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
             }
         }
@@ -68,20 +68,20 @@ public final class Conv2D: Layer {
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
-            let (xb, dyb, wb) = (inputs[0], inputs[1], inputs[2])
+            let (xb, dyb) = (inputs[0], inputs[1])
+            let wT = SharedOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows)
             Parallel.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
                     let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
-                    // dW += dy (C_out, cols) · col^T (cols, C·K·K)
+                    // dW += dy (C_out, cols) · col^T (cols, C·K·K), in Float32 whatever the precision
                     im2col(xb + i * x.imageSize, g, rows: rows, col)
                     sgemm(transB: true, m: outChannels, n: g.colRows, k: cols,
                           a: dyBand, lda: plane, b: col, ldb: cols,
                           beta: 1, c: dW.shard(worker), ldc: g.colRows)
                     // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
-                    sgemm(transA: true, m: g.colRows, n: cols, k: outChannels,
-                          a: wb, lda: g.colRows, b: dyBand, ldb: plane, c: col, ldc: cols)
+                    wT.multiply(n: cols, b: dyBand, ldb: plane, c: col, ldc: cols)
                     col2im(col, g, rows: rows, dxb + i * x.imageSize)
                 }
             }

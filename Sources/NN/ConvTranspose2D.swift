@@ -50,7 +50,12 @@ public final class ConvTranspose2D: Layer {
         let items = x.n * channelGroups.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
-            let (xb, wb) = (inputs[0], inputs[1])
+            let xb = inputs[0]
+            // W^T's rows for each group's output channels.
+            let parts = channelGroups.map { group in
+                SharedOperand(transA: true, m: group.count * taps, k: inChannels,
+                              a: inputs[1] + group.lowerBound * taps, lda: g.colRows)
+            }
             Parallel.forEach(items) { item, worker in
                 let (i, channels) = (item / channelGroups.count, channelGroups[item % channelGroups.count])
                 let part = ConvGeometry(channels: channels.count, height: g.height, width: g.width,
@@ -61,10 +66,8 @@ public final class ConvTranspose2D: Layer {
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
                     // col (C_out·K·K, cols) = W^T · x (C_in, cols), for this group's channels
-                    sgemm(transA: true, m: part.colRows, n: cols, k: inChannels,
-                          a: wb + channels.lowerBound * taps, lda: g.colRows,
-                          b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane,
-                          c: col, ldc: cols)
+                    parts[item % channelGroups.count].multiply(
+                        n: cols, b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane, c: col, ldc: cols)
                     col2im(col, part, rows: rows, yi)
                 }
                 addBias(yi, bias.value, channels: channels, stride: outPlane, count: outPlane)
@@ -83,7 +86,8 @@ public final class ConvTranspose2D: Layer {
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
-            let (xb, dyb, wb) = (inputs[0], inputs[1], inputs[2])
+            let (xb, dyb) = (inputs[0], inputs[1])
+            let w = SharedOperand(m: inChannels, k: g.colRows, a: inputs[2], lda: g.colRows)
             Parallel.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
                 for rows in bands(g.outHeight, band) {
@@ -91,9 +95,8 @@ public final class ConvTranspose2D: Layer {
                     let offset = i * x.imageSize + rows.lowerBound * x.w
                     im2col(dyb + i * dy.imageSize, g, rows: rows, col)
                     // dx (C_in, cols) = W (C_in, C_out·K·K) · col
-                    sgemm(m: inChannels, n: cols, k: g.colRows, a: wb, lda: g.colRows,
-                          b: col, ldb: cols, c: dxb + offset, ldc: plane)
-                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
+                    w.multiply(n: cols, b: col, ldb: cols, c: dxb + offset, ldc: plane)
+                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K), in Float32 whatever the precision
                     sgemm(transB: true, m: inChannels, n: g.colRows, k: cols,
                           a: xb + offset, lda: plane, b: col, ldb: cols, beta: 1,
                           c: dW.shard(worker), ldc: g.colRows)

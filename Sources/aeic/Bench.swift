@@ -77,10 +77,12 @@ struct BenchTrain: ParsableCommand {
     @OptionGroup var architecture: ArchitectureOptions
     @Option(help: "Images per batch.") var batch = 8
     @Option(help: "Crop size.") var crop = 256
+    @OptionGroup var precision: PrecisionOptions
     @OptionGroup var options: BenchOptions
 
     func run() {
         options.configure()
+        precision.apply()
         let images = imagesPerSecond(architecture.architecture, batch: batch, crop: crop, repeats: options.repeats)
         if options.json { printJSON([("images_per_s", String(format: "%.3f", images))]) }
         else { print(String(format: "training: %.2f images/s (batch %d × %d², median of %d)", images, batch, crop, options.repeats)) }

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Images
+import NN
 
 /// Options shared by every command that reads images.
 struct InputOptions: ParsableArguments {
@@ -31,4 +32,20 @@ struct OutputOptions: ParsableArguments {
 
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("aeic: \(message)\n".utf8))
+}
+
+extension GEMMPrecision: ExpressibleByArgument {}
+
+/// `--precision`, for the commands that train: the arithmetic of the convolutions' GEMMs.
+struct PrecisionOptions: ParsableArguments {
+    @Option(help: "Convolution GEMMs in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16).")
+    var precision = GEMMPrecision.float32
+
+    func validate() throws {
+        guard precision == .float32 || BLASRuntime.bfloat16Supported else {
+            throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16")
+        }
+    }
+
+    func apply() { BLASRuntime.convolutionPrecision = precision }
 }

@@ -30,6 +30,7 @@ struct TrainCodec: ParsableCommand {
     var lrDrop: [String] = []
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads for OpenBLAS.") var threads = 2
+    @OptionGroup var precision: PrecisionOptions
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
     @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
     @Option(parsing: .upToNextOption,
@@ -60,6 +61,7 @@ struct TrainCodec: ParsableCommand {
 
     func run() throws {
         BLASRuntime.threads = threads
+        precision.apply()
         let set = try loadPhotos()
         var options = Trainer.Options()
         (options.batch, options.crop, options.seed) = (batch, crop, seed)
@@ -76,7 +78,7 @@ struct TrainCodec: ParsableCommand {
             let architecture = Architecture(N: n, M: m, lambdas: options.lambdas ?? Architecture.defaultLambdas)
             trainer = Trainer(model: CompressionModel(architecture, seed: seed), options: options)
         }
-        warn("\(set.count) photos, batch \(batch)×\(crop)², λ \(trainer.model.architecture.lambdas), BLAS core \(BLASRuntime.coreName)")
+        warn("\(set.count) photos, batch \(batch)×\(crop)², λ \(trainer.model.architecture.lambdas), BLAS core \(BLASRuntime.coreName), GEMMs in \(precision.precision)")
         let start = Date(), firstStep = trainer.step
         var lastSave = Date()
         var window: [StepStats] = []

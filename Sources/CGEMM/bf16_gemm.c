@@ -1,0 +1,160 @@
+// A bfloat16 GEMM for training: operands rounded to bfloat16 while they are packed, products
+// summed in Float32 by AVX512_BF16's vdpbf16ps, which multiplies two pairs of bfloat16 per
+// 32-bit lane. The structure is the usual one of BLIS and OpenBLAS: B packed into panels of
+// NR columns, A into panels of MR rows, both holding k in pairs, and a register-blocked
+// micro-kernel computing an MR×NR tile of C from one A panel and one B panel.
+
+#include "bf16_gemm.h"
+
+#include <stdlib.h>
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+#include <string.h>
+
+#define AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+enum { MR = 12, NR = 32, KC = 384, MC = 96, NC = 1024 };
+
+bool aeic_bf16_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512bf16");
+}
+
+/// Round to nearest even, the rounding vcvtne2ps2bf16 uses (NaNs do not occur here).
+static inline uint32_t bf16(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    return (u + 0x7FFF + ((u >> 16) & 1)) >> 16;
+}
+
+/// Rows k0..k0+kc of B (row-major, k×n) and columns j0..j0+nc → panels of NR columns, each
+/// [pair][NR] 32-bit lanes holding (B[2p][j], B[2p+1][j]); missing columns and the odd k are 0.
+AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, uint32_t *out) {
+    const int pairs = (kc + 1) / 2;
+    // Interleaves the 16 bfloat16 of one row with the 16 of the next.
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (int j0 = 0; j0 < nc; j0 += NR) {
+        uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
+        for (int p = 0; p < pairs; p++) {
+            const float *r0 = b + (size_t)(2 * p) * ldb + j0, *r1 = r0 + ldb;
+            for (int h = 0; h < NR; h += 16) {
+                int count = nc - j0 - h;
+                __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
+                __m512 lo = _mm512_maskz_loadu_ps(mask, r0 + h);
+                __m512 hi = 2 * p + 1 < kc ? _mm512_maskz_loadu_ps(mask, r1 + h) : _mm512_setzero_ps();
+                __m512i v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+                _mm512_storeu_si512(panel + p * NR + h, v);
+            }
+        }
+    }
+}
+
+size_t aeic_bf16_packed_size(int m, int k) {
+    return (size_t)((m + MR - 1) / MR) * MR * (size_t)((k + 1) / 2);
+}
+
+/// op(A) → panels of MR rows over all of k, each [pair][MR] 32-bit lanes holding
+/// (A[i][2p], A[i][2p+1]); missing rows and the odd k are 0. A block of k starting at an even
+/// k0 is then the contiguous stretch from pair k0/2 of each panel.
+void aeic_bf16_pack_a(bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
+    const int pairs = (k + 1) / 2;
+    for (int i0 = 0; i0 < m; i0 += MR) {
+        uint32_t *panel = packed + (size_t)(i0 / MR) * pairs * MR;
+        for (int r = 0; r < MR; r++) {
+            int i = i0 + r;
+            for (int p = 0; p < pairs; p++) {
+                uint32_t lo = 0, hi = 0;
+                if (i < m) {
+                    int kk = 2 * p;
+                    lo = bf16(trans ? a[(size_t)kk * lda + i] : a[(size_t)i * lda + kk]);
+                    if (kk + 1 < k) hi = bf16(trans ? a[(size_t)(kk + 1) * lda + i] : a[(size_t)i * lda + kk + 1]);
+                }
+                panel[p * MR + r] = lo | (hi << 16);
+            }
+        }
+    }
+}
+
+/// The MR×NR tile of C from one A panel and one B panel; only `rows`×`cols` of it are stored.
+AVX512BF16 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
+                                    int rows, int cols, bool accumulate) {
+    __m512 acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int p = 0; p < pairs; p++) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * NR);
+        __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + p * NR + 16);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            __m512bh ar = (__m512bh)_mm512_set1_epi32((int)a[p * MR + r]);
+            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], ar, b0);
+            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], ar, b1);
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        for (int h = 0; h < 2; h++) {
+            int count = cols - 16 * h;
+            if (count <= 0) break;
+            __mmask16 mask = count >= 16 ? 0xFFFF : (__mmask16)((1u << count) - 1);
+            float *dst = c + (size_t)r * ldc + 16 * h;
+            __m512 v = acc[r][h];
+            if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+            _mm512_mask_storeu_ps(dst, mask, v);
+        }
+    }
+}
+
+/// Per-thread packing buffer for B, kept for the thread's life (the workers are long-lived).
+static _Thread_local uint32_t *packed_b;
+
+AVX512BF16 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
+                               bool accumulate, float *c, int ldc) {
+    if (!packed_b) packed_b = aligned_alloc(64, sizeof(uint32_t) * NC * (KC / 2));
+    if (k == 0) {
+        if (!accumulate) for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * n);
+        return;
+    }
+    const size_t all_pairs = (size_t)(k + 1) / 2;
+    for (int jc = 0; jc < n; jc += NC) {
+        int nc = n - jc < NC ? n - jc : NC;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = k - pc < KC ? k - pc : KC, pairs = (kc + 1) / 2;
+            pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, packed_b);
+            // A block of MC rows stays in L2 while each B panel, in L1, meets all of it.
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc_end = m - ic < MC ? m : ic + MC;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    for (int ir = ic; ir < mc_end; ir += MR) {
+                        const uint32_t *a = packed_a + (size_t)(ir / MR) * all_pairs * MR + (size_t)(pc / 2) * MR;
+                        micro_kernel(pairs, a, packed_b + (size_t)(jr / NR) * pairs * NR,
+                                     c + (size_t)ir * ldc + jc + jr, ldc,
+                                     m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR,
+                                     accumulate || pc > 0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#else
+
+bool aeic_bf16_supported(void) { return false; }
+
+size_t aeic_bf16_packed_size(int m, int k) { (void)m; (void)k; return 0; }
+
+void aeic_bf16_pack_a(bool trans_a, int m, int k, const float *a, int lda, uint32_t *packed) {
+    (void)trans_a; (void)m; (void)k; (void)a; (void)lda; (void)packed;
+    abort();
+}
+
+void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
+                    bool accumulate, float *c, int ldc) {
+    (void)packed_a; (void)m; (void)n; (void)k; (void)b; (void)ldb; (void)accumulate; (void)c; (void)ldc;
+    abort();
+}
+
+#endif

@@ -1,0 +1,24 @@
+#ifndef AEIC_BF16_GEMM_H
+#define AEIC_BF16_GEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/// Whether this CPU (and its OS) can run aeic_bf16_gemm: x86-64 with AVX512_BF16.
+bool aeic_bf16_supported(void);
+
+/// 32-bit words that aeic_bf16_pack_a fills for an m×k left operand.
+size_t aeic_bf16_packed_size(int m, int k);
+
+/// op(A) (m×k, row-major Float32; Aᵀ stored k×m when `trans_a`) rounded to bfloat16 and laid
+/// out in the micro-kernel's panels, once for every product that shares it.
+void aeic_bf16_pack_a(bool trans_a, int m, int k, const float *a, int lda, uint32_t *packed);
+
+/// C (m×n) = op(A) · B, or C += … when `accumulate`, with op(A) packed by aeic_bf16_pack_a and
+/// B row-major Float32 (k×n): products of bfloat16, sums in Float32 (vdpbf16ps).
+/// Single-threaded; call only when aeic_bf16_supported().
+void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
+                    bool accumulate, float *c, int ldc);
+
+#endif
