@@ -79,6 +79,58 @@ void aeic_bf16_pack_a(bool trans, int m, int k, const float *a, int lda, uint32_
     }
 }
 
+/// r[0..15] → their transpose, as 32-bit lanes: lane j of r[q] becomes lane q of r[j].
+AVX512BF16 static void transpose16(__m512i r[16]) {
+    __m512i t[16], u[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    // u[4i + m], 128-bit lane L: column 4L + m of rows 4i … 4i + 3.
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    // Then the 4×4 grid of 128-bit lanes is transposed.
+    for (int m = 0; m < 4; m++) {
+        __m512i x0 = _mm512_shuffle_i32x4(u[m], u[4 + m], 0x44), x1 = _mm512_shuffle_i32x4(u[m], u[4 + m], 0xEE);
+        __m512i x2 = _mm512_shuffle_i32x4(u[8 + m], u[12 + m], 0x44), x3 = _mm512_shuffle_i32x4(u[8 + m], u[12 + m], 0xEE);
+        r[m] = _mm512_shuffle_i32x4(x0, x2, 0x88);
+        r[4 + m] = _mm512_shuffle_i32x4(x0, x2, 0xDD);
+        r[8 + m] = _mm512_shuffle_i32x4(x1, x3, 0x88);
+        r[12 + m] = _mm512_shuffle_i32x4(x1, x3, 0xDD);
+    }
+}
+
+/// As pack_b for a B stored transposed (B(k, j) at b[j·ldb + k], as in the weight gradients):
+/// each column's pairs are adjacent there, so 16 columns × 16 pairs are converted and then
+/// transposed into the panel layout.
+AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc, uint32_t *out) {
+    const int pairs = (kc + 1) / 2;
+    for (int j0 = 0; j0 < nc; j0 += NR) {
+        uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
+        for (int h = 0; h < NR; h += 16) {
+            int columns = nc - j0 - h;
+            for (int p0 = 0; p0 < pairs; p0 += 16) {
+                int left = kc - 2 * p0;
+                __mmask16 lo = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+                __mmask16 hi = left >= 32 ? 0xFFFF : left <= 16 ? 0 : (__mmask16)((1u << (left - 16)) - 1);
+                __m512i r[16];
+                for (int q = 0; q < 16; q++) {
+                    if (q >= columns) { r[q] = _mm512_setzero_si512(); continue; }
+                    const float *src = b + (size_t)(j0 + h + q) * ldb + 2 * p0;
+                    r[q] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi, src + 16), _mm512_maskz_loadu_ps(lo, src));
+                }
+                transpose16(r);
+                int count = pairs - p0 < 16 ? pairs - p0 : 16;
+                for (int q = 0; q < count; q++) _mm512_storeu_si512(panel + (size_t)(p0 + q) * NR + h, r[q]);
+            }
+        }
+    }
+}
+
 /// The MR×NR tile of C from one A panel and one B panel; only `rows`×`cols` of it are stored.
 AVX512BF16 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
                                     int rows, int cols, bool accumulate) {
@@ -111,7 +163,7 @@ AVX512BF16 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t
 static _Thread_local uint32_t *packed_b;
 
 AVX512BF16 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
-                               bool accumulate, float *c, int ldc) {
+                               bool trans_b, bool accumulate, float *c, int ldc) {
     if (!packed_b) packed_b = aligned_alloc(64, sizeof(uint32_t) * NC * (KC / 2));
     if (k == 0) {
         if (!accumulate) for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * n);
@@ -122,7 +174,8 @@ AVX512BF16 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, co
         int nc = n - jc < NC ? n - jc : NC;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = k - pc < KC ? k - pc : KC, pairs = (kc + 1) / 2;
-            pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, packed_b);
+            if (trans_b) pack_b_transposed(b + (size_t)jc * ldb + pc, ldb, kc, nc, packed_b);
+            else pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, packed_b);
             // A block of MC rows stays in L2 while each B panel, in L1, meets all of it.
             for (int ic = 0; ic < m; ic += MC) {
                 int mc_end = m - ic < MC ? m : ic + MC;
@@ -152,8 +205,9 @@ void aeic_bf16_pack_a(bool trans_a, int m, int k, const float *a, int lda, uint3
 }
 
 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
-                    bool accumulate, float *c, int ldc) {
-    (void)packed_a; (void)m; (void)n; (void)k; (void)b; (void)ldb; (void)accumulate; (void)c; (void)ldc;
+                    bool trans_b, bool accumulate, float *c, int ldc) {
+    (void)packed_a; (void)m; (void)n; (void)k; (void)b; (void)ldb; (void)trans_b; (void)accumulate;
+    (void)c; (void)ldc;
     abort();
 }
 

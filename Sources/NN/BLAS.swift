@@ -42,11 +42,11 @@ extension BLASRuntime {
     nonisolated(unsafe) public static var convolutionPrecision = GEMMPrecision.float32
 }
 
-/// The left operand op(A) (m×k) of products that share it: a layer's weights across the
-/// images and bands of a batch. With bfloat16 convolutions it is rounded and packed into the
-/// kernel's panels once; with float32 each product is an sgemm on A as it is. `a` must stay
-/// valid while the operand is used.
-final class SharedOperand: @unchecked Sendable {
+/// The left operand op(A) (m×k) of a convolution's GEMMs, often shared by many (a layer's
+/// weights across the images and bands of a batch). With bfloat16 convolutions it is rounded
+/// and packed into the kernel's panels once; with float32 each product is an sgemm on A as it
+/// is. `a` must stay valid while the operand is used.
+final class LeftOperand: @unchecked Sendable {
     let transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int
     private let packed: [UInt32]?
 
@@ -59,16 +59,17 @@ final class SharedOperand: @unchecked Sendable {
         }
     }
 
-    /// C (m×n) = op(A) · B, plus C when `beta` is 1.
-    func multiply(n: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+    /// C (m×n) = op(A) · op(B), plus C when `beta` is 1.
+    func multiply(n: Int, b: UnsafePointer<Float>, ldb: Int, transB: Bool = false, beta: Float = 0,
                   c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard let packed else {
-            return sgemm(transA: transA, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
-                         beta: beta, c: c, ldc: ldc)
+            return sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda,
+                         b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
         precondition(beta == 0 || beta == 1, "the bfloat16 GEMM overwrites or accumulates")
         packed.withUnsafeBufferPointer { p in
-            aeic_bf16_gemm(p.baseAddress, Int32(m), Int32(n), Int32(k), b, Int32(ldb), beta == 1, c, Int32(ldc))
+            aeic_bf16_gemm(p.baseAddress, Int32(m), Int32(n), Int32(k), b, Int32(ldb), transB, beta == 1,
+                           c, Int32(ldc))
         }
     }
 }

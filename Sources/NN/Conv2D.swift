@@ -43,7 +43,7 @@ public final class Conv2D: Layer {
         let items = x.n * perImage.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
-            let w = SharedOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows)
+            let w = LeftOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows)
             let xb = inputs[0]
             Parallel.forEach(items) { item, worker in
                 let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
@@ -69,17 +69,16 @@ public final class Conv2D: Layer {
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
             let (xb, dyb) = (inputs[0], inputs[1])
-            let wT = SharedOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows)
+            let wT = LeftOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows)
             Parallel.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
                     let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
-                    // dW += dy (C_out, cols) · col^T (cols, C·K·K), in Float32 whatever the precision
+                    // dW += dy (C_out, cols) · col^T (cols, C·K·K)
                     im2col(xb + i * x.imageSize, g, rows: rows, col)
-                    sgemm(transB: true, m: outChannels, n: g.colRows, k: cols,
-                          a: dyBand, lda: plane, b: col, ldb: cols,
-                          beta: 1, c: dW.shard(worker), ldc: g.colRows)
+                    LeftOperand(m: outChannels, k: cols, a: dyBand, lda: plane)
+                        .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
                     // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
                     wT.multiply(n: cols, b: dyBand, ldb: plane, c: col, ldc: cols)
                     col2im(col, g, rows: rows, dxb + i * x.imageSize)

@@ -53,7 +53,7 @@ public final class ConvTranspose2D: Layer {
             let xb = inputs[0]
             // W^T's rows for each group's output channels.
             let parts = channelGroups.map { group in
-                SharedOperand(transA: true, m: group.count * taps, k: inChannels,
+                LeftOperand(transA: true, m: group.count * taps, k: inChannels,
                               a: inputs[1] + group.lowerBound * taps, lda: g.colRows)
             }
             Parallel.forEach(items) { item, worker in
@@ -87,7 +87,7 @@ public final class ConvTranspose2D: Layer {
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
             let (xb, dyb) = (inputs[0], inputs[1])
-            let w = SharedOperand(m: inChannels, k: g.colRows, a: inputs[2], lda: g.colRows)
+            let w = LeftOperand(m: inChannels, k: g.colRows, a: inputs[2], lda: g.colRows)
             Parallel.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
                 for rows in bands(g.outHeight, band) {
@@ -96,10 +96,9 @@ public final class ConvTranspose2D: Layer {
                     im2col(dyb + i * dy.imageSize, g, rows: rows, col)
                     // dx (C_in, cols) = W (C_in, C_out·K·K) · col
                     w.multiply(n: cols, b: col, ldb: cols, c: dxb + offset, ldc: plane)
-                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K), in Float32 whatever the precision
-                    sgemm(transB: true, m: inChannels, n: g.colRows, k: cols,
-                          a: xb + offset, lda: plane, b: col, ldb: cols, beta: 1,
-                          c: dW.shard(worker), ldc: g.colRows)
+                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
+                    LeftOperand(m: inChannels, k: cols, a: xb + offset, lda: plane)
+                        .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
                 }
             }
         }

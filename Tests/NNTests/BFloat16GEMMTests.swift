@@ -11,25 +11,26 @@ final class BFloat16GEMMTests: XCTestCase {
         defer { BLASRuntime.convolutionPrecision = .float32 }
         var rng = SplitMix64(seed: 4)
         func integers(_ count: Int) -> [Float] { (0..<count).map { _ in Float(Int(rng.next() % 9) - 4) } }
-        for (m, n, k) in [(1, 1, 1), (13, 33, 3), (12, 32, 2), (97, 31, 75), (5, 1030, 385), (100, 70, 800)] {
-            for transA in [false, true] {
+        for (m, n, k) in [(1, 1, 1), (13, 33, 3), (12, 32, 2), (97, 31, 75), (5, 1030, 385), (100, 70, 800), (3, 17, 31)] {
+            for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
                 for beta: Float in [0, 1] {
                     let a = integers(m * k), b = integers(k * n), start = integers(m * n)
                     var c = start
-                    let lda = transA ? m : k
+                    let (lda, ldb) = (transA ? m : k, transB ? k : n)
                     a.withUnsafeBufferPointer { ap in
                         b.withUnsafeBufferPointer { bp in
                             c.withUnsafeMutableBufferPointer { cp in
-                                SharedOperand(transA: transA, m: m, k: k, a: ap.baseAddress!, lda: lda)
-                                    .multiply(n: n, b: bp.baseAddress!, ldb: n, beta: beta, c: cp.baseAddress!, ldc: n)
+                                LeftOperand(transA: transA, m: m, k: k, a: ap.baseAddress!, lda: lda)
+                                    .multiply(n: n, b: bp.baseAddress!, ldb: ldb, transB: transB, beta: beta,
+                                              c: cp.baseAddress!, ldc: n)
                             }
                         }
                     }
                     for i in 0..<m {
                         for j in 0..<n {
                             var sum = beta * start[i * n + j]
-                            for p in 0..<k { sum += (transA ? a[p * m + i] : a[i * k + p]) * b[p * n + j] }
-                            XCTAssertEqual(c[i * n + j], sum, "m\(m) n\(n) k\(k) transA \(transA) beta \(beta) at \(i),\(j)")
+                            for p in 0..<k { sum += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]) }
+                            XCTAssertEqual(c[i * n + j], sum, "m\(m) n\(n) k\(k) transA \(transA) transB \(transB) beta \(beta) at \(i),\(j)")
                             if c[i * n + j] != sum { return }
                         }
                     }
@@ -51,7 +52,7 @@ final class BFloat16GEMMTests: XCTestCase {
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
                     out.withUnsafeMutableBufferPointer { cp in
-                        SharedOperand(m: m, k: k, a: ap.baseAddress!, lda: k)
+                        LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k)
                             .multiply(n: n, b: bp.baseAddress!, ldb: n, c: cp.baseAddress!, ldc: n)
                     }
                 }

@@ -15,10 +15,11 @@ size_t aeic_bf16_packed_size(int m, int k);
 /// out in the micro-kernel's panels, once for every product that shares it.
 void aeic_bf16_pack_a(bool trans_a, int m, int k, const float *a, int lda, uint32_t *packed);
 
-/// C (m×n) = op(A) · B, or C += … when `accumulate`, with op(A) packed by aeic_bf16_pack_a and
-/// B row-major Float32 (k×n): products of bfloat16, sums in Float32 (vdpbf16ps).
-/// Single-threaded; call only when aeic_bf16_supported().
+/// C (m×n) = op(A) · op(B), or C += … when `accumulate`, with op(A) packed by
+/// aeic_bf16_pack_a and B row-major Float32 (k×n, or n×k when `trans_b`): products of
+/// bfloat16, sums in Float32 (vdpbf16ps). Single-threaded; call only when
+/// aeic_bf16_supported().
 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
-                    bool accumulate, float *c, int ldc);
+                    bool trans_b, bool accumulate, float *c, int ldc);
 
 #endif
