@@ -7,6 +7,7 @@ import NN
 struct BenchNN: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "nn", abstract: "Layer GFLOP/s against raw sgemm.")
     @OptionGroup var architecture: ArchitectureOptions
+    @OptionGroup var precision: PrecisionOptions
     @OptionGroup var options: BenchOptions
 
     /// One GEMM of a layer: C (m×n) = op(A) · op(B), repeated `count` times.
@@ -80,6 +81,7 @@ struct BenchNN: ParsableCommand {
 
     func run() {
         options.configure()
+        precision.apply()
         var rows: [Row] = []
         for (setting, batch, h, w) in [("1×3×512×768", 1, 512, 768), ("8×3×256×256", 8, 256, 256)] {
             for c in cases(batch: batch, height: h, width: w) {
@@ -111,7 +113,7 @@ struct BenchNN: ParsableCommand {
             print(String(format: "| %@ | %@ | %@ | %.1f | %.1f | %.0f%% |", r.setting, r.name, r.pass,
                          r.gflops, r.sgemm, 100 * r.gflops / r.sgemm))
         }
-        print(String(format: "\ntraining step (8×256², N=%d, M=%d): %.2f images/s; OpenBLAS core %@",
-                     architecture.n, architecture.m, training, BLASRuntime.coreName))
+        print(String(format: "\ntraining step (8×256², N=%d, M=%d): %.2f images/s; OpenBLAS core %@; convolution GEMMs in %@",
+                     architecture.n, architecture.m, training, BLASRuntime.coreName, precision.precision.rawValue))
     }
 }
