@@ -25,7 +25,7 @@ public enum BLASRuntime {
     }
 }
 
-/// The arithmetic of the convolutions' GEMMs.
+/// The arithmetic of the layers' GEMMs (convolutions and GDN).
 public enum GEMMPrecision: String, CaseIterable, Sendable {
     /// OpenBLAS's sgemm.
     case float32
@@ -38,12 +38,12 @@ extension BLASRuntime {
     /// Whether this CPU can run the bfloat16 GEMM.
     public static var bfloat16Supported: Bool { aeic_bf16_supported() }
 
-    /// What the convolutions' GEMMs use; `.bfloat16` only where `bfloat16Supported`.
-    nonisolated(unsafe) public static var convolutionPrecision = GEMMPrecision.float32
+    /// What the layers' GEMMs use; `.bfloat16` only where `bfloat16Supported`.
+    nonisolated(unsafe) public static var gemmPrecision = GEMMPrecision.float32
 }
 
-/// The left operand op(A) (m×k) of a convolution's GEMMs, often shared by many (a layer's
-/// weights across the images and bands of a batch). With bfloat16 convolutions it is rounded
+/// The left operand op(A) (m×k) of a layer's GEMMs, often shared by many (the weights across
+/// the images and bands of a batch). With `BLASRuntime.gemmPrecision` bfloat16 it is rounded
 /// and packed into the kernel's panels once; with float32 each product is an sgemm on A as it
 /// is. `a` must stay valid while the operand is used.
 final class LeftOperand: @unchecked Sendable {
@@ -52,7 +52,7 @@ final class LeftOperand: @unchecked Sendable {
 
     init(transA: Bool = false, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int) {
         (self.transA, self.m, self.k, self.a, self.lda) = (transA, m, k, a, lda)
-        guard BLASRuntime.convolutionPrecision == .bfloat16 else { packed = nil; return }
+        guard BLASRuntime.gemmPrecision == .bfloat16 else { packed = nil; return }
         packed = [UInt32](unsafeUninitializedCapacity: aeic_bf16_packed_size(Int32(m), Int32(k))) { buffer, count in
             aeic_bf16_pack_a(transA, Int32(m), Int32(k), a, Int32(lda), buffer.baseAddress)
             count = buffer.count

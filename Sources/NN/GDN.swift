@@ -48,9 +48,10 @@ public final class GDN: Layer {
         let split = x.n < Parallel.workers
         let groups = Parallel.parts(channels, images: x.n)
         workspaces.prepare(workers: split ? 1 : Parallel.workers(x.n), count: size)
-        withStorage(reading: [x.data], writing: &s.data) { inputs, sb in
+        withStorage(reading: [x.data, g], writing: &s.data) { inputs, sb in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let (xb, yb) = (inputs[0], yp.baseAddress!)
+                let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
                 /// x² of image i for `range` of channels, into `squares`.
                 func square(_ i: Int, _ range: Range<Int>, _ squares: UnsafeMutablePointer<Float>) {
                     let (xi, first) = (xb + i * size, range.lowerBound * plane)
@@ -73,8 +74,7 @@ public final class GDN: Layer {
                     }
                 }
                 func mix(_ i: Int, _ squares: UnsafeMutablePointer<Float>) {
-                    sgemm(m: channels, n: plane, k: channels, a: g, lda: channels,
-                          b: squares, ldb: plane, c: sb + i * size, ldc: plane)
+                    gammaOperand.multiply(n: plane, b: squares, ldb: plane, c: sb + i * size, ldc: plane)
                 }
                 if split {
                     let squares = workspaces.pointer(0)
@@ -106,41 +106,36 @@ public final class GDN: Layer {
         workspaces.prepare(workers: workers, count: 2 * size)
         let dGamma = GradientShards(workers: workers, count: channels * channels)
         let dBeta = GradientShards(workers: workers, count: channels)
-        x.data.withUnsafeBufferPointer { xp in
-            s.data.withUnsafeBufferPointer { sp in
-                dy.data.withUnsafeBufferPointer { dyp in
-                    dx.data.withUnsafeMutableBufferPointer { dxp in
-                        let (xb, sb, dyb, dxb) = (xp.baseAddress!, sp.baseAddress!, dyp.baseAddress!, dxp.baseAddress!)
-                        Parallel.forEach(x.n) { i, worker in
-                            let v = workspaces.pointer(worker)            // dL/dn, (C, P)
-                            let squares = v + size
-                            let (xi, si, dyi, dxi) = (xb + i * size, sb + i * size, dyb + i * size, dxb + i * size)
-                            forEachChunk(size) { k, n in
-                                let xv = Lanes(loading: xi + k, count: n), d = Lanes(loading: dyi + k, count: n)
-                                // Lanes past n read s = 0; their infinities are never stored.
-                                let sv = Lanes(loading: si + k, count: n)
-                                (xv * xv).store(to: squares + k, count: n)
-                                // GDN: dy/dn = −x / (2 s³);  IGDN: dy/dn = x / (2 s)
-                                (inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)).store(to: v + k, count: n)
-                                (inverse ? d * sv : d / sv).store(to: dxi + k, count: n)
-                            }
-                            // dγ += v · (x²)^T
-                            sgemm(transB: true, m: channels, n: channels, k: plane, a: v, lda: plane,
-                                  b: squares, ldb: plane, beta: 1, c: dGamma.shard(worker), ldc: channels)
-                            let db = dBeta.shard(worker)
-                            for c in 0..<channels {
-                                for p in (c * plane)..<((c + 1) * plane) { db[c] += v[p] }
-                            }
-                            // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
-                            sgemm(transA: true, m: channels, n: plane, k: channels, a: g, lda: channels,
-                                  b: v, ldb: plane, c: squares, ldc: plane)
-                            forEachChunk(size) { k, n in
-                                let sum = Lanes(loading: dxi + k, count: n)
-                                    + 2 * Lanes(loading: xi + k, count: n) * Lanes(loading: squares + k, count: n)
-                                sum.store(to: dxi + k, count: n)
-                            }
-                        }
-                    }
+        withStorage(reading: [x.data, s.data, dy.data, g], writing: &dx.data) { inputs, dxb in
+            let (xb, sb, dyb) = (inputs[0], inputs[1], inputs[2])
+            let gammaT = LeftOperand(transA: true, m: channels, k: channels, a: inputs[3], lda: channels)
+            Parallel.forEach(x.n) { i, worker in
+                let v = workspaces.pointer(worker)            // dL/dn, (C, P)
+                let squares = v + size
+                let (xi, si, dyi, dxi) = (xb + i * size, sb + i * size, dyb + i * size, dxb + i * size)
+                forEachChunk(size) { k, n in
+                    let xv = Lanes(loading: xi + k, count: n), d = Lanes(loading: dyi + k, count: n)
+                    // Lanes past n read s = 0; their infinities are never stored.
+                    let sv = Lanes(loading: si + k, count: n)
+                    (xv * xv).store(to: squares + k, count: n)
+                    // GDN: dy/dn = −x / (2 s³);  IGDN: dy/dn = x / (2 s)
+                    (inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)).store(to: v + k, count: n)
+                    (inverse ? d * sv : d / sv).store(to: dxi + k, count: n)
+                }
+                // dγ += v · (x²)^T
+                LeftOperand(m: channels, k: plane, a: v, lda: plane)
+                    .multiply(n: channels, b: squares, ldb: plane, transB: true, beta: 1,
+                              c: dGamma.shard(worker), ldc: channels)
+                let db = dBeta.shard(worker)
+                for c in 0..<channels {
+                    for p in (c * plane)..<((c + 1) * plane) { db[c] += v[p] }
+                }
+                // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
+                gammaT.multiply(n: plane, b: v, ldb: plane, c: squares, ldc: plane)
+                forEachChunk(size) { k, n in
+                    let sum = Lanes(loading: dxi + k, count: n)
+                        + 2 * Lanes(loading: xi + k, count: n) * Lanes(loading: squares + k, count: n)
+                    sum.store(to: dxi + k, count: n)
                 }
             }
         }

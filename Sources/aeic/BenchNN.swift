@@ -113,7 +113,7 @@ struct BenchNN: ParsableCommand {
             print(String(format: "| %@ | %@ | %@ | %.1f | %.1f | %.0f%% |", r.setting, r.name, r.pass,
                          r.gflops, r.sgemm, 100 * r.gflops / r.sgemm))
         }
-        print(String(format: "\ntraining step (8×256², N=%d, M=%d): %.2f images/s; OpenBLAS core %@; convolution GEMMs in %@",
+        print(String(format: "\ntraining step (8×256², N=%d, M=%d): %.2f images/s; OpenBLAS core %@; GEMMs in %@",
                      architecture.n, architecture.m, training, BLASRuntime.coreName, precision.precision.rawValue))
     }
 }

@@ -36,9 +36,9 @@ func warn(_ message: String) {
 
 extension GEMMPrecision: ExpressibleByArgument {}
 
-/// `--precision`, for the commands that train: the arithmetic of the convolutions' GEMMs.
+/// `--precision`, for the commands that train: the arithmetic of the layers' GEMMs.
 struct PrecisionOptions: ParsableArguments {
-    @Option(help: "Convolution GEMMs in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16).")
+    @Option(help: "GEMMs of convolutions and GDN in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16).")
     var precision = GEMMPrecision.float32
 
     func validate() throws {
@@ -47,5 +47,5 @@ struct PrecisionOptions: ParsableArguments {
         }
     }
 
-    func apply() { BLASRuntime.convolutionPrecision = precision }
+    func apply() { BLASRuntime.gemmPrecision = precision }
 }
