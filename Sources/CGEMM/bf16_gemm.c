@@ -15,7 +15,7 @@
 
 #define AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
-enum { MR = 12, NR = 32, KC = 384, MC = 96, NC = 1024 };
+enum { MR = 12, NR = 32, KC = 384, MC = 48, NC = 512 };
 
 bool aeic_bf16_supported(void) {
     __builtin_cpu_init();
