@@ -4,11 +4,11 @@ import XCTest
 final class BFloat16GEMMTests: XCTestCase {
     /// On small integers, which bfloat16 holds exactly, the kernel must agree with a naive
     /// triple loop to the last bit: any packing or edge slip shows. Sizes straddle the
-    /// register tile (12×32), the blocks (96, 384, 1024) and odd k.
+    /// register tile (12×32), the blocks (48, 384, 512) and odd k.
     func testMatchesNaiveOracleExactly() throws {
         guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
-        BLASRuntime.convolutionPrecision = .bfloat16
-        defer { BLASRuntime.convolutionPrecision = .float32 }
+        BLASRuntime.gemmPrecision = .bfloat16
+        defer { BLASRuntime.gemmPrecision = .float32 }
         var rng = SplitMix64(seed: 4)
         func integers(_ count: Int) -> [Float] { (0..<count).map { _ in Float(Int(rng.next() % 9) - 4) } }
         for (m, n, k) in [(1, 1, 1), (13, 33, 3), (12, 32, 2), (97, 31, 75), (5, 1030, 385), (100, 70, 800), (3, 17, 31)] {
@@ -47,7 +47,7 @@ final class BFloat16GEMMTests: XCTestCase {
         let a = (0..<m * k).map { _ in rng.uniform() - 0.5 }, b = (0..<k * n).map { _ in rng.uniform() - 0.5 }
         var exact = [Float](repeating: 0, count: m * n), rounded = exact
         for precision in GEMMPrecision.allCases {
-            BLASRuntime.convolutionPrecision = precision
+            BLASRuntime.gemmPrecision = precision
             var out = [Float](repeating: 0, count: m * n)
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
@@ -59,7 +59,7 @@ final class BFloat16GEMMTests: XCTestCase {
             }
             if precision == .float32 { exact = out } else { rounded = out }
         }
-        BLASRuntime.convolutionPrecision = .float32
+        BLASRuntime.gemmPrecision = .float32
         let error = zip(exact, rounded).map { Double(($0 - $1) * ($0 - $1)) }.reduce(0, +).squareRoot()
         let norm = exact.map { Double($0 * $0) }.reduce(0, +).squareRoot()
         XCTAssertLessThan(error / norm, 6e-3)
