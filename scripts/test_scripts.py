@@ -4,6 +4,7 @@ import unittest
 
 import bd_rate
 import rd
+import rd_table
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,15 @@ class BDRateTests(unittest.TestCase):
         rate, psnr = bd_rate.bd_metrics(self.anchor, self.anchor)
         self.assertAlmostEqual(rate, 0.0, places=9)
         self.assertAlmostEqual(psnr, 0.0, places=9)
+
+
+class TableTests(unittest.TestCase):
+    def test_one_row_per_quality(self):
+        results = {"quality": [1, 50], "bpp": [0.1234, 1.0], "psnr-rgb": [25.0, 32.456],
+                   "ms-ssim": [0.9, 0.98], "encoding_time": [0.3, 0.31], "decoding_time": [0.2, 0.21]}
+        lines = rd_table.table(results).splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertEqual(lines[2], "| 1 | 0.123 | 25.00 | 0.9000 | 0.30 | 0.20 |")
 
 
 class MetricTests(unittest.TestCase):
