@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# How the shipped model (Sources/Codec/Resources/default.aeicmodel) was trained: three phases
-# of `aeic train codec` on the training photos beside the repository (never Kodak), resumed
-# from the checkpoint at each step boundary, then exported. Batches depend only on the seed
-# and the step, so the phases reproduce an uninterrupted schedule. About 2 CPU-hours here.
+# How the shipped model (Sources/Codec/Resources/default.aeicmodel) was trained: phases of
+# `aeic train codec` on the training photos beside the repository (never Kodak), each resumed
+# from the checkpoint the one before wrote, then exported. Batches depend only on the seed and
+# the step, so the phases reproduce an uninterrupted schedule.
 #
 #   scripts/train_codec.sh [DATASETS_DIR]      # default ../shared/datasets
 #
-# Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels. checkpoints/codec.ckpt
-# is this run continued to step 25,000 at 1e-4: copy it to runs/codec.ckpt and add another
+# The first phases (to step 25,937) ran under commit 1eedcf4, whose gains took absolute Adam
+# steps; today's code gives them relative steps from the start, so a rerun ends close to the
+# shipped model, not bit for bit on it. At step 25,937 the 8 trained levels were resampled to 9
+# (`--lambdas`, adding λ = 0.0009 below the others); from step 31,920 the GEMMs ran in bfloat16
+# (GDN's from 32,482). checkpoints/codec.ckpt is the last phase's
+# checkpoint (Float32 with Adam's moments): copy it to runs/codec.ckpt and add another
 # `--resume --steps N` phase to train on.
+#
+# Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
+# AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.2× slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 datasets=${1:-../shared/datasets}
@@ -17,7 +24,12 @@ swift build -c release
 aeic=.build/release/aeic
 mkdir -p runs
 common=(--data "${data[@]}" --out runs/codec.ckpt --batch 8 --crop 128 --seed 1 --checkpoint-minutes 5)
-$aeic train codec "${common[@]}" --steps 1156 --lr 2e-4
+eight=(--lambdas 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18)
+nine=(--lambdas 0.0009 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18)
+unset OPENBLAS_CORETYPE
+$aeic train codec "${common[@]}" "${eight[@]}" --steps 1156 --lr 2e-4
 $aeic train codec "${common[@]}" --resume --steps 16622 --lr 5e-4
-$aeic train codec "${common[@]}" --resume --steps 21000 --lr 1e-4
+$aeic train codec "${common[@]}" --resume --steps 25937 --lr 1e-4
+$aeic train codec "${common[@]}" "${nine[@]}" --resume --steps 31920 --lr 1e-4
+$aeic train codec "${common[@]}" --resume --steps 55728 --lr 1e-4 --lr-drop 50000:3e-5 --precision bfloat16
 $aeic train export runs/codec.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
