@@ -10,9 +10,9 @@
 # steps; today's code gives them relative steps from the start, so a rerun ends close to the
 # shipped model, not bit for bit on it. At step 25,937 the 8 trained levels were resampled to 9
 # (`--lambdas`, adding λ = 0.0009 below the others); from step 31,920 the GEMMs ran in bfloat16
-# (GDN's from 32,482). checkpoints/codec.ckpt is the last phase's
-# checkpoint (Float32 with Adam's moments): copy it to runs/codec.ckpt and add another
-# `--resume --steps N` phase to train on.
+# (GDN's from 32,482). checkpoints/codec.ckpt (Float32 with Adam's moments) is this schedule
+# continued to step 61,056 at 3e-5, past the shipped model's 55,728: copy it to runs/codec.ckpt
+# and add another `--resume --steps N` phase to train on.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
 # AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.2× slower).
