@@ -186,8 +186,7 @@ public final class EntropyBottleneck: ParameterOwner {
             let g = gains[i * channels + c], inv = 1 / g
             let base = (i * channels + c) * plane
             var gainGrad: Float = 0
-            for p in stride(from: 0, to: plane, by: Lanes.scalarCount) {
-                let count = min(Lanes.scalarCount, plane - p)
+            forEachChunk(plane) { p, count in
                 let x = Lanes(loading: v + base + p, count: count)
                 let xl = (x - 0.5) * inv, xu = (x + 0.5) * inv
                 let lo = evaluate(xl, ch, &lower), up = evaluate(xu, ch, &upper)
@@ -197,7 +196,7 @@ public final class EntropyBottleneck: ParameterOwner {
                 let diff = sa - sb
                 let mass = pointwiseMax(diff.replacing(with: -diff, where: diff .< 0), Lanes(repeating: 1e-9))
                 for l in 0..<count { total -= Double(log2(mass[l])) }
-                guard let dv else { continue }
+                guard let dv else { return }
                 // d(−log2 p)/dp, passed through the lower bound as CompressAI's LowerBound does;
                 // lanes past `count` get no gradient.
                 var dp = -scale / (mass * Float(M_LN2))
@@ -207,8 +206,7 @@ public final class EntropyBottleneck: ParameterOwner {
                 let dLo = -dp * sign * s * sb * (1 - sb)
                 let dxu = backward(dUp, ch, upper, &grads)
                 let dxl = backward(dLo, ch, lower, &grads)
-                let dx = (dxu + dxl) * inv
-                for l in 0..<count { dv[base + p + l] += dx[l] }
+                (Lanes(loading: dv + base + p, count: count) + (dxu + dxl) * inv).store(to: dv + base + p, count: count)
                 gainGrad -= ((dxu * xu + dxl * xl) * inv).sum()
             }
             dGain?[i * channels + c] += gainGrad

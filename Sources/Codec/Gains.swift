@@ -38,7 +38,7 @@ public final class Gains: ParameterOwner {
         let known = trainedLambdas.map { Foundation.log($0) }
         for (l, lambda) in lambdas.enumerated() {
             let t = Foundation.log(lambda)
-            let a = min(max((known.lastIndex { $0 <= t } ?? 0), 0), trained.levels - 2)
+            let a = min(known.lastIndex { $0 <= t } ?? 0, trained.levels - 2)
             let w = (t - known[a]) / (known[a + 1] - known[a])
             for (source, target) in [(trained.gain, gain), (trained.inverse, inverse)] {
                 for c in 0..<channels {

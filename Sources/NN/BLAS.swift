@@ -29,8 +29,8 @@ public enum BLASRuntime {
 public enum GEMMPrecision: String, CaseIterable, Sendable {
     /// OpenBLAS's sgemm.
     case float32
-    /// Operands rounded to bfloat16, products summed in Float32 (AVX512_BF16): about twice
-    /// sgemm's speed, for training, where that rounding is lost in the gradient noise.
+    /// Operands rounded to bfloat16, products summed in Float32 (AVX512_BF16): faster than
+    /// sgemm, for training, where that rounding is lost in the gradient noise.
     case bfloat16
 }
 
