@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CHeap"),
 
         // Libraries
         .target(name: "Images", dependencies: ["CPNG", "CJPEG"]),
@@ -28,7 +29,7 @@ let package = Package(
 
         // Executable
         .executableTarget(name: "aeic", dependencies: [
-            "Images", "NN", "Codec", "EntropyCoding",
+            "Images", "NN", "Codec", "EntropyCoding", "CHeap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -37,6 +38,6 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "EntropyCodingTests", dependencies: ["EntropyCoding"]),
         .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images"]),
-        .testTarget(name: "CLITests", dependencies: ["Images"]),
+        .testTarget(name: "CLITests", dependencies: ["Images", "CHeap"]),
     ]
 )

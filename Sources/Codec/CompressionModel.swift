@@ -39,8 +39,12 @@ public final class CompressionModel: ParameterOwner {
         gains = Gains(levels: architecture.levels, channels: m)
     }
 
-    public var parameters: [Parameter] {
-        g_a.parameters + g_s.parameters + entropy.parameters + gains.parameters
+    public var parameters: [Parameter] { sharedParameters + gains.parameters }
+
+    /// Everything but the gains: what all quality levels share, and what survives a change
+    /// of the levels.
+    public var sharedParameters: [Parameter] {
+        g_a.parameters + g_s.parameters + entropy.parameters
     }
 
     /// The transforms' parameters (what `aeic compress` needs besides the CDF tables).

@@ -36,7 +36,7 @@ public final class Trainer {
         let relevel = architecture.lambdas != trained.lambdas
         if relevel {
             let old = Gains(levels: trained.levels, channels: trained.M)
-            try file.load(into: model.g_a.parameters + model.g_s.parameters + model.entropy.parameters + old.parameters)
+            try file.load(into: model.sharedParameters + old.parameters)
             let new = Gains(resampling: old, from: trained.lambdas, to: architecture.lambdas)
             (model.gains.gain.value, model.gains.inverse.value) = (new.gain.value, new.inverse.value)
         } else {

@@ -14,6 +14,7 @@ struct AEIC: ParsableCommand {
     /// on stderr), 2 a usage error.
     static func main() {
         FastKernels.ensure()
+        Heap.retainFreedBlocks()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -109,10 +109,12 @@ struct BenchModel: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "model", abstract: "Seconds for g_a and g_s on one image.")
     @OptionGroup var architecture: ArchitectureOptions
     @Option(help: "Image size, WIDTHxHEIGHT.") var size = "768x512"
+    @OptionGroup var precision: PrecisionOptions
     @OptionGroup var options: BenchOptions
 
     func run() throws {
         options.configure()
+        precision.apply()
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 16 == 0 }) else {
             throw ValidationError("--size must be WIDTHxHEIGHT, multiples of 16")
