@@ -31,8 +31,10 @@ public struct ConvGeometry: Equatable, Sendable {
         return first..<max(first, min(outWidth, last + 1))
     }
 
-    /// Grid rows per band so that a band of the column matrix stays within `budget` floats.
-    public func bandRows(budget: Int = 8 << 20) -> Int {
+    /// Grid rows per band so that a band of the column matrix stays within `budget` floats
+    /// (4 MiB by default: small enough to stay in cache between im2col writing it and the
+    /// GEMM reading it; 32 MiB bands made training at 256² 20% slower).
+    public func bandRows(budget: Int = 1 << 20) -> Int {
         max(1, min(outHeight, budget / max(1, colRows * outWidth)))
     }
 }
