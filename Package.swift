@@ -15,12 +15,12 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
-        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         .target(name: "CHeap"),
 
         // Libraries
         .target(name: "Images", dependencies: ["CPNG", "CJPEG"]),
-        .target(name: "NN", dependencies: ["CBLAS", "CGEMM"],
+        .target(name: "NN", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "EntropyCoding"),
         .target(name: "Codec", dependencies: ["NN", "EntropyCoding"],

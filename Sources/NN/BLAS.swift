@@ -1,5 +1,5 @@
 import CBLAS
-import CGEMM
+import CKernels
 
 /// Single-precision GEMM on row-major matrices through OpenBLAS:
 /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C.

@@ -1,3 +1,5 @@
+import CKernels
+
 // x, y: N, C, H, W;  gamma: (C, C), beta: (C)
 
 /// Generalized divisive normalization (Ballé, Laparra, Simoncelli 2016):
@@ -54,23 +56,14 @@ public final class GDN: Layer {
                 let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
                 /// x² of image i for `range` of channels, into `squares`.
                 func square(_ i: Int, _ range: Range<Int>, _ squares: UnsafeMutablePointer<Float>) {
-                    let (xi, first) = (xb + i * size, range.lowerBound * plane)
-                    forEachChunk(range.count * plane) { k, n in
-                        let x = Lanes(loading: xi + first + k, count: n)
-                        (x * x).store(to: squares + first + k, count: n)
-                    }
+                    let first = i * size + range.lowerBound * plane
+                    aeic_square(xb + first, squares + range.lowerBound * plane, range.count * plane)
                 }
                 /// s = sqrt(β + γ·x²) (γ·x² already in s) and y = x/s or x·s, for `range`.
                 func normalise(_ i: Int, _ range: Range<Int>) {
-                    let (xi, si, yi) = (xb + i * size, sb + i * size, yb + i * size)
                     for c in range {
-                        let (bc, base) = (Lanes(repeating: b[c]), c * plane)
-                        forEachChunk(plane) { k, n in
-                            let norm = (Lanes(loading: si + base + k, count: n) + bc).squareRoot()
-                            norm.store(to: si + base + k, count: n)
-                            let x = Lanes(loading: xi + base + k, count: n)
-                            (inverse ? x * norm : x / norm).store(to: yi + base + k, count: n)
-                        }
+                        let at = i * size + c * plane
+                        aeic_gdn_normalise(xb + at, sb + at, b[c], yb + at, plane, inverse)
                     }
                 }
                 func mix(_ i: Int, _ squares: UnsafeMutablePointer<Float>) {
@@ -113,15 +106,7 @@ public final class GDN: Layer {
                 let v = workspaces.pointer(worker)            // dL/dn, (C, P)
                 let squares = v + size
                 let (xi, si, dyi, dxi) = (xb + i * size, sb + i * size, dyb + i * size, dxb + i * size)
-                forEachChunk(size) { k, n in
-                    let xv = Lanes(loading: xi + k, count: n), d = Lanes(loading: dyi + k, count: n)
-                    // Lanes past n read s = 0; their infinities are never stored.
-                    let sv = Lanes(loading: si + k, count: n)
-                    (xv * xv).store(to: squares + k, count: n)
-                    // GDN: dy/dn = −x / (2 s³);  IGDN: dy/dn = x / (2 s)
-                    (inverse ? d * xv / (2 * sv) : -d * xv / (2 * sv * sv * sv)).store(to: v + k, count: n)
-                    (inverse ? d * sv : d / sv).store(to: dxi + k, count: n)
-                }
+                aeic_gdn_backward_pointwise(xi, si, dyi, squares, v, dxi, size, inverse)
                 // dγ += v · (x²)^T
                 LeftOperand(m: channels, k: plane, a: v, lda: plane)
                     .multiply(n: channels, b: squares, ldb: plane, transB: true, beta: 1,

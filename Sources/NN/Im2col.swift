@@ -1,3 +1,5 @@
+import CKernels
+
 /// The geometry shared by a convolution and its transpose: an image side (C, H, W) and a
 /// grid of kernel positions (outH, outW), related by kernel, stride and zero padding.
 ///
@@ -73,7 +75,7 @@ private func copyRow(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int,
     if g.stride == 1 {
         (dst + inside.lowerBound).update(from: src + ix0 + inside.lowerBound, count: inside.count)
     } else {
-        for ox in inside { dst[ox] = src[ix0 + ox * g.stride] }
+        aeic_gather(src + ix0 + inside.lowerBound * g.stride, g.stride, dst + inside.lowerBound, inside.count)
     }
 }
 
@@ -91,8 +93,8 @@ public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<I
                 for oy in rows {
                     let iy = oy * g.stride - g.padding + ky
                     if iy >= 0 && iy < g.height {
-                        let row = plane + iy * g.width
-                        for ox in inside { row[ix0 + ox * g.stride] += src[ox] }
+                        aeic_scatter_add(src + inside.lowerBound, plane + iy * g.width + ix0 + inside.lowerBound * g.stride,
+                                         g.stride, inside.count)
                     }
                     src += ow
                 }

@@ -40,6 +40,8 @@ final class ConvolutionTests: XCTestCase {
     let sweep: [(k: Int, s: Int, p: Int, h: Int, w: Int)] = [
         (1, 1, 0, 5, 4), (3, 1, 1, 7, 6), (3, 2, 1, 9, 8), (5, 2, 2, 11, 7), (5, 2, 2, 16, 16),
         (4, 3, 0, 10, 13), (2, 2, 0, 6, 6), (5, 1, 0, 5, 9),
+        // Rows of 16 outputs and more take the AVX-512 paths of aeic_gather / aeic_scatter_add.
+        (5, 2, 2, 5, 75), (3, 1, 1, 4, 37),
     ]
 
     /// The columns im2col copies without a bounds test are exactly those inside the image.

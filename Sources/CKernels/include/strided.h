@@ -1,0 +1,10 @@
+#ifndef AEIC_STRIDED_H
+#define AEIC_STRIDED_H
+
+/// dst[i] = src[i · stride] for i < count: one row of im2col.
+void aeic_gather(const float *src, long stride, float *dst, long count);
+
+/// dst[i · stride] += src[i] for i < count: one row of col2im.
+void aeic_scatter_add(const float *src, float *dst, long stride, long count);
+
+#endif
