@@ -7,8 +7,10 @@ import NN
 struct ModelOptions: ParsableArguments {
     @Option(help: "Model file (default: the model shipped with aeic).")
     var model: String?
+    @OptionGroup var precision: PrecisionOptions
 
     func load() throws -> ImageCodec {
+        precision.apply()
         let bytes: [UInt8]
         if let path = model {
             bytes = try FileIO.read(path)

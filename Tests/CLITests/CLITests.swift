@@ -142,6 +142,24 @@ final class CodecCLITests: TemporaryFolderTestCase {
         }
     }
 
+    /// `--precision bfloat16` changes only rounding inside g_a and g_s: its files decode with
+    /// Float32 too, close to what Float32 alone gives.
+    func testBFloat16PrecisionStaysCloseToFloat32() throws {
+        let image = AEIC.fixture("rgb.png")
+        var decoded: [Image] = []
+        for precision in ["float32", "bfloat16"] {
+            let coded = path("\(precision).aeic"), out = path("\(precision).png")
+            let compress = try AEIC.run(["compress", image, "-o", coded, "-q", "60", "--precision", precision])
+            if compress.status == 2, compress.stderr.contains("AVX512_BF16") {
+                throw XCTSkip("this CPU has no AVX512_BF16")
+            }
+            XCTAssertEqual(compress.status, 0, compress.stderr)
+            XCTAssertEqual(try AEIC.run(["decompress", coded, "-o", out]).status, 0)
+            decoded.append(try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: out)))))
+        }
+        XCTAssertGreaterThan(Metrics.psnr(decoded[0], decoded[1]), 40)
+    }
+
     /// Ctrl-C stops training after the step in flight, with its checkpoint written; the
     /// checkpoint resumes.
     func testInterruptedTrainingKeepsItsCheckpoint() throws {
