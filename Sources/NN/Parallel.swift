@@ -8,7 +8,9 @@ public enum Parallel {
     nonisolated(unsafe) public static var workers = 2
 
     /// Calls `body(item, worker)` for every item in 0..<count, worker in 0..<workers(count).
-    /// Items of one worker run in order; results must not depend on which worker ran them.
+    /// Each worker takes a consecutive run of items, in order (items often come as images ×
+    /// bands, the last band of each image shorter, so dealing them out in turn would hand one
+    /// worker every long band); results must not depend on which worker ran them.
     public static func forEach(_ count: Int, _ body: (Int, Int) -> Void) {
         let w = workers(count)
         guard w > 1 else {
@@ -18,7 +20,7 @@ public enum Parallel {
         let saved = BLASRuntime.threads
         BLASRuntime.threads = 1
         DispatchQueue.concurrentPerform(iterations: w) { worker in
-            for i in stride(from: worker, to: count, by: w) { body(i, worker) }
+            for i in (worker * count / w)..<((worker + 1) * count / w) { body(i, worker) }
         }
         BLASRuntime.threads = saved
     }
