@@ -40,6 +40,11 @@ static void backward_scalar(const float *x, const float *s, const float *dy, flo
 
 #define AVX512 __attribute__((target("avx512f")))
 
+/// −v by flipping the sign bit, as C's unary minus does (0 − v would give +0 for v = +0).
+AVX512 static inline __m512 negate(__m512 v, __m512i sign) {
+    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(v), sign));
+}
+
 AVX512 static long square16(const float *x, float *squares, long count) {
     long i = 0;
     for (; i + 16 <= count; i += 16) {
@@ -63,7 +68,8 @@ AVX512 static long normalise16(const float *x, float *s, float beta, float *y, l
 
 AVX512 static long backward16(const float *x, const float *s, const float *dy, float *squares,
                               float *v, float *dx, long count, bool inverse) {
-    const __m512 two = _mm512_set1_ps(2), zero = _mm512_setzero_ps();
+    const __m512 two = _mm512_set1_ps(2);
+    const __m512i sign = _mm512_set1_epi32((int)0x80000000);
     long i = 0;
     for (; i + 16 <= count; i += 16) {
         __m512 xv = _mm512_loadu_ps(x + i), sv = _mm512_loadu_ps(s + i), d = _mm512_loadu_ps(dy + i);
@@ -71,7 +77,7 @@ AVX512 static long backward16(const float *x, const float *s, const float *dy, f
         __m512 twice = _mm512_mul_ps(two, sv);
         __m512 dv = inverse
             ? _mm512_div_ps(_mm512_mul_ps(d, xv), twice)
-            : _mm512_div_ps(_mm512_mul_ps(_mm512_sub_ps(zero, d), xv),
+            : _mm512_div_ps(_mm512_mul_ps(negate(d, sign), xv),
                             _mm512_mul_ps(_mm512_mul_ps(twice, sv), sv));
         _mm512_storeu_ps(v + i, dv);
         _mm512_storeu_ps(dx + i, inverse ? _mm512_mul_ps(d, sv) : _mm512_div_ps(d, sv));
