@@ -18,6 +18,8 @@ public final class GDN: Layer {
 
     static let pedestal: Float = 1.0 / Float(1 << 18) / Float(1 << 18)
     static let betaMin: Float = 1e-6
+    /// Floats of x² per band of pixels in the forward pass (1 MiB).
+    static let bandBudget = 1 << 18
 
     public init(_ name: String, channels: Int, inverse: Bool = false, gammaInit: Float = 0.1) {
         self.channels = channels
@@ -45,43 +47,26 @@ public final class GDN: Layer {
         var s = Tensor(zerosLike: x), y = Tensor(zerosLike: x)
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
-        // A batch runs an image per worker. A single image shares its channels among the
-        // workers for the element-wise work around one multi-threaded GEMM.
-        let split = x.n < Parallel.workers
-        let groups = Parallel.parts(channels, images: x.n)
-        workspaces.prepare(workers: split ? 1 : Parallel.workers(x.n), count: size)
+        // Work items are (image, band of pixels): a band's squares, mixed in the GEMM and
+        // normalised, stay in cache from one pass to the next, and a single image is split
+        // across the workers too.
+        let pixelBands = Parallel.parts(plane, images: x.n, limit: max(1, GDN.bandBudget / channels))
+        let band = pixelBands.map(\.count).max()!
+        let items = x.n * pixelBands.count
+        workspaces.prepare(workers: Parallel.workers(items), count: channels * band)
         withStorage(reading: [x.data, g], writing: &s.data) { inputs, sb in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let (xb, yb) = (inputs[0], yp.baseAddress!)
                 let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
-                /// x² of image i for `range` of channels, into `squares`.
-                func square(_ i: Int, _ range: Range<Int>, _ squares: UnsafeMutablePointer<Float>) {
-                    let first = i * size + range.lowerBound * plane
-                    aeic_square(xb + first, squares + range.lowerBound * plane, range.count * plane)
-                }
-                /// s = sqrt(β + γ·x²) (γ·x² already in s) and y = x/s or x·s, for `range`.
-                func normalise(_ i: Int, _ range: Range<Int>) {
-                    for c in range {
-                        let at = i * size + c * plane
-                        aeic_gdn_normalise(xb + at, sb + at, b[c], yb + at, plane, inverse)
-                    }
-                }
-                func mix(_ i: Int, _ squares: UnsafeMutablePointer<Float>) {
-                    gammaOperand.multiply(n: plane, b: squares, ldb: plane, c: sb + i * size, ldc: plane)
-                }
-                if split {
-                    let squares = workspaces.pointer(0)
-                    for i in 0..<x.n {
-                        Parallel.forEach(groups.count) { k, _ in square(i, groups[k], squares) }
-                        mix(i, squares)
-                        Parallel.forEach(groups.count) { k, _ in normalise(i, groups[k]) }
-                    }
-                } else {
-                    Parallel.forEach(x.n) { i, worker in
-                        let squares = workspaces.pointer(worker)
-                        square(i, 0..<channels, squares)
-                        mix(i, squares)
-                        normalise(i, 0..<channels)
+                Parallel.forEach(items) { item, worker in
+                    let (i, pixels) = (item / pixelBands.count, pixelBands[item % pixelBands.count])
+                    let (first, n) = (i * size + pixels.lowerBound, pixels.count)
+                    let squares = workspaces.pointer(worker)          // x² of the band, (C, n)
+                    for c in 0..<channels { aeic_square(xb + first + c * plane, squares + c * n, n) }
+                    gammaOperand.multiply(n: n, b: squares, ldb: n, c: sb + first, ldc: plane)
+                    for c in 0..<channels {
+                        let at = first + c * plane
+                        aeic_gdn_normalise(xb + at, sb + at, b[c], yb + at, n, inverse)
                     }
                 }
             }

@@ -16,14 +16,26 @@ final class LayerTests: XCTestCase {
         GradientChecker().check(igdn, input: randomTensor(n: 2, c: 3, h: 3, w: 4, seed: 12))
     }
 
-    /// One image (channels shared among workers) and a batch (an image per worker) agree.
-    func testGDNSingleImageMatchesBatch() {
-        let gdn = GDN("g", channels: 5, gammaInit: 0.3)
-        let x = randomTensor(n: 2, c: 5, h: 3, w: 4, seed: 14)
-        let batch = gdn.forward(x)
+    /// One image (cut into a part per worker) and a batch (bands of `GDN.bandBudget / C`
+    /// pixels, here two per image) agree with each other and with the definition.
+    func testGDNSingleImageMatchesBatchAndDefinition() {
+        let (c, h, w) = (5, 250, 250)
+        let gdn = GDN("g", channels: c, gammaInit: 0.3)
+        let x = randomTensor(n: 2, c: c, h: h, w: w, seed: 14)
+        XCTAssertGreaterThan(h * w, GDN.bandBudget / c, "the image must span several bands")
+        let batch = gdn.forward(x), size = x.imageSize, plane = h * w
         for i in 0..<2 {
-            let one = Tensor(n: 1, c: 5, h: 3, w: 4, data: Array(x.data[(i * 60)..<((i + 1) * 60)]))
-            XCTAssertEqual(gdn.forward(one).data, Array(batch.data[(i * 60)..<((i + 1) * 60)]))
+            let one = Tensor(n: 1, c: c, h: h, w: w, data: Array(x.data[(i * size)..<((i + 1) * size)]))
+            XCTAssertEqual(gdn.forward(one).data, Array(batch.data[(i * size)..<((i + 1) * size)]))
+        }
+        let (beta, gamma) = (gdn.beta, gdn.gamma)
+        for p in stride(from: 0, to: 2 * plane, by: 97) {
+            let (i, q) = (p / plane, p % plane)
+            let xs = (0..<c).map { x.data[i * size + $0 * plane + q] }
+            for k in 0..<c {
+                let mixed = (0..<c).reduce(beta[k]) { $0 + gamma[k * c + $1] * xs[$1] * xs[$1] }
+                XCTAssertEqual(batch.data[i * size + k * plane + q], xs[k] / mixed.squareRoot(), accuracy: 1e-5)
+            }
         }
     }
 
