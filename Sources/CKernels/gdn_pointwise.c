@@ -35,6 +35,10 @@ static void backward_scalar(const float *x, const float *s, const float *dy, flo
     for (long i = from; i < count; i++) backward_one(x, s, dy, squares, v, dx, i, inverse);
 }
 
+static void backward_input_scalar(float *dx, const float *x, const float *mixed, long from, long count) {
+    for (long i = from; i < count; i++) dx[i] = dx[i] + 2 * x[i] * mixed[i];
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -85,8 +89,19 @@ AVX512 static long backward16(const float *x, const float *s, const float *dy, f
     return i;
 }
 
+AVX512 static long backward_input16(float *dx, const float *x, const float *mixed, long count) {
+    const __m512 two = _mm512_set1_ps(2);
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m512 term = _mm512_mul_ps(_mm512_mul_ps(two, _mm512_loadu_ps(x + i)), _mm512_loadu_ps(mixed + i));
+        _mm512_storeu_ps(dx + i, _mm512_add_ps(_mm512_loadu_ps(dx + i), term));
+    }
+    return i;
+}
+
 #else
 
+static long backward_input16(float *dx, const float *x, const float *mixed, long count) { return 0; }
 static long square16(const float *x, float *squares, long count) { return 0; }
 static long normalise16(const float *x, float *s, float beta, float *y, long count, bool inverse) { return 0; }
 static long backward16(const float *x, const float *s, const float *dy, float *squares,
@@ -108,4 +123,9 @@ void aeic_gdn_backward_pointwise(const float *x, const float *s, const float *dy
                                  float *v, float *dx, long count, bool inverse) {
     long done = aeic_cpu_has_avx512() ? backward16(x, s, dy, squares, v, dx, count, inverse) : 0;
     backward_scalar(x, s, dy, squares, v, dx, done, count, inverse);
+}
+
+void aeic_gdn_backward_input(float *dx, const float *x, const float *mixed, long count) {
+    long done = aeic_cpu_has_avx512() ? backward_input16(dx, x, mixed, count) : 0;
+    backward_input_scalar(dx, x, mixed, done, count);
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 // x: N, C_in, H, W   →   y: N, C_out, OH, OW
 // weight: (C_out, C_in·K·K), bias: (C_out)
 
@@ -109,10 +111,7 @@ func accumulateBiasGrad(_ dy: Tensor, into bias: Parameter) {
     dy.data.withUnsafeBufferPointer { d in
         for i in 0..<dy.n {
             for c in 0..<dy.c {
-                let row = d.baseAddress! + (i * dy.c + c) * dy.planeSize
-                var s: Float = 0
-                for p in 0..<dy.planeSize { s += row[p] }
-                bias.grad[c] += s
+                bias.grad[c] += aeic_sum(d.baseAddress! + (i * dy.c + c) * dy.planeSize, dy.planeSize)
             }
         }
     }

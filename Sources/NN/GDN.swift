@@ -97,16 +97,10 @@ public final class GDN: Layer {
                     .multiply(n: channels, b: squares, ldb: plane, transB: true, beta: 1,
                               c: dGamma.shard(worker), ldc: channels)
                 let db = dBeta.shard(worker)
-                for c in 0..<channels {
-                    for p in (c * plane)..<((c + 1) * plane) { db[c] += v[p] }
-                }
+                for c in 0..<channels { db[c] += aeic_sum(v + c * plane, plane) }
                 // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
                 gammaT.multiply(n: plane, b: v, ldb: plane, c: squares, ldc: plane)
-                forEachChunk(size) { k, n in
-                    let sum = Lanes(loading: dxi + k, count: n)
-                        + 2 * Lanes(loading: xi + k, count: n) * Lanes(loading: squares + k, count: n)
-                    sum.store(to: dxi + k, count: n)
-                }
+                aeic_gdn_backward_input(dxi, xi, squares, size)
             }
         }
         // Through the reparametrisation: dL/dp = 2p · dL/dγ.

@@ -30,6 +30,20 @@ final class PointwiseKernelTests: XCTestCase {
         }
     }
 
+    func testSumFollowsSixteenLaneOrder() {
+        for count in lengths + [1000] {
+            let x = values(count)
+            var partial = [Float](repeating: 0, count: 16)
+            for (i, v) in x.enumerated() { partial[i % 16] += v }
+            var width = 8
+            while width > 0 {
+                for i in 0..<width { partial[i] += partial[i + width] }
+                width /= 2
+            }
+            XCTAssertEqual(aeic_sum(x, count).bitPattern, partial[0].bitPattern, "\(count)")
+        }
+    }
+
     func testGDNPointwiseMatchesLoops() {
         for count in lengths {
             let x = values(count), dy = values(count), mixed = values(count, from: 0, to: 2)
@@ -53,6 +67,10 @@ final class PointwiseKernelTests: XCTestCase {
                 XCTAssertEqual(sq, x.map { $0 * $0 })
                 XCTAssertEqual(v.map(\.bitPattern), expectedV.map(\.bitPattern), "v \(count) \(inverse)")
                 XCTAssertEqual(dx, (0..<count).map { inverse ? dy[$0] * norms[$0] : dy[$0] / norms[$0] })
+
+                let start = dx
+                aeic_gdn_backward_input(&dx, x, v, count)
+                XCTAssertEqual(dx, (0..<count).map { start[$0] + 2 * x[$0] * v[$0] })
             }
         }
     }

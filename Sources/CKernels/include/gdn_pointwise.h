@@ -15,4 +15,7 @@ void aeic_gdn_normalise(const float *x, float *s, float beta, float *y, long cou
 void aeic_gdn_backward_pointwise(const float *x, const float *s, const float *dy, float *squares,
                                  float *v, float *dx, long count, bool inverse);
 
+/// GDN's backward pass after its GEMMs: dx[i] += 2 · x[i] · mixed[i], where mixed = γᵀ·v.
+void aeic_gdn_backward_input(float *dx, const float *x, const float *mixed, long count);
+
 #endif
