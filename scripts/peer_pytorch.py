@@ -3,10 +3,11 @@
 `aeic bench train` and `aeic bench model` measured in the same run, with the ratios.
 
     pip install torch compressai   # the peer
-    python3 scripts/peer_pytorch.py --aeic .build/release/aeic
+    python3 scripts/peer_pytorch.py --aeic .build/release/aeic [--rounds 3]
 """
 import argparse
 import json
+import statistics
 import subprocess
 
 import torch
@@ -60,6 +61,18 @@ def ours(args):
     return result
 
 
+def rows(args, mine):
+    """(label, aeic key, PyTorch key) for every measure this run has."""
+    out = [(f"training images/s ({args.batch}×{args.crop}²)", "images_per_s", "images_per_s")]
+    if "images_per_s_bfloat16" in mine:
+        out.append(("training images/s, aeic's GEMMs in bfloat16", "images_per_s_bfloat16", "images_per_s"))
+    for key, label in (("g_a_s", "g_a"), ("g_s_s", "g_s")):
+        out.append((f"{label} seconds ({args.size})", key, key))
+        if f"{key}_bfloat16" in mine:
+            out.append((f"{label} seconds, aeic's GEMMs in bfloat16", f"{key}_bfloat16", key))
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aeic", default=".build/release/aeic")
@@ -68,23 +81,19 @@ def main():
     parser.add_argument("--size", default="768x512")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (PyTorch, aeic); the table gives medians over rounds")
     args = parser.parse_args()
-    theirs = peer(args)
-    mine = ours(args)
-    print(f"| measure | aeic | PyTorch {torch.__version__} + CompressAI | ratio |")
-    print("|---|---:|---:|---:|")
-    print(f"| training images/s ({args.batch}×{args.crop}²) | {mine['images_per_s']:.2f} | "
-          f"{theirs['images_per_s']:.2f} | {mine['images_per_s'] / theirs['images_per_s']:.2f}× |")
-    if "images_per_s_bfloat16" in mine:
-        print(f"| training images/s, aeic's GEMMs in bfloat16 | {mine['images_per_s_bfloat16']:.2f} | "
-              f"{theirs['images_per_s']:.2f} | {mine['images_per_s_bfloat16'] / theirs['images_per_s']:.2f}× |")
-    for key, label in (("g_a_s", "g_a"), ("g_s_s", "g_s")):
-        print(f"| {label} seconds ({args.size}) | {mine[key]:.3f} | {theirs[key]:.3f} | "
-              f"{mine[key] / theirs[key]:.2f}× |")
-        if f"{key}_bfloat16" in mine:
-            print(f"| {label} seconds, aeic's GEMMs in bfloat16 | {mine[key + '_bfloat16']:.3f} | "
-                  f"{theirs[key]:.3f} | {mine[key + '_bfloat16'] / theirs[key]:.2f}× |")
-    print(json.dumps({"aeic": mine, "pytorch": theirs}))
+    rounds = [(peer(args), ours(args)) for _ in range(args.rounds)]
+    print(f"| measure | aeic | PyTorch {torch.__version__} + CompressAI | ratio (median) | ratio per round |")
+    print("|---|---:|---:|---:|---|")
+    for label, mine_key, their_key in rows(args, rounds[0][1]):
+        ratios = [m[mine_key] / t[their_key] for t, m in rounds]
+        mine = statistics.median(m[mine_key] for _, m in rounds)
+        theirs = statistics.median(t[their_key] for t, _ in rounds)
+        print(f"| {label} | {mine:.3f} | {theirs:.3f} | {statistics.median(ratios):.2f}× | "
+              + ", ".join(f"{r:.2f}×" for r in ratios) + " |")
+    print(json.dumps([{"aeic": m, "pytorch": t} for t, m in rounds]))
 
 
 if __name__ == "__main__":
