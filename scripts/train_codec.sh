@@ -9,13 +9,14 @@
 # The first phases (to step 25,937) ran under commit 1eedcf4, whose gains took absolute Adam
 # steps; today's code gives them relative steps from the start, so a rerun ends close to the
 # shipped model, not bit for bit on it. At step 25,937 the 8 trained levels were resampled to 9
-# (`--lambdas`, adding λ = 0.0009 below the others); from step 31,920 the GEMMs ran in bfloat16
-# (GDN's from 32,482). checkpoints/codec.ckpt (Float32 with Adam's moments) is this schedule
-# continued to step 61,056 at 3e-5, past the shipped model's 55,728: copy it to runs/codec.ckpt
-# and add another `--resume --steps N` phase to train on.
+# (`--lambdas`, adding λ = 0.0009 below the others), and at step 66,256 to 10 (adding 0.00045);
+# from step 31,920 the GEMMs ran in bfloat16 (GDN's from 32,482). Code that changed during the
+# later phases (kernels, the order of the workers' gradient sums) changes only float rounding.
+# checkpoints/codec.ckpt (Float32 with Adam's moments) is the last phase's: copy it to
+# runs/codec.ckpt and add another `--resume --steps N` phase to train on.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
-# AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.2× slower).
+# AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.4× slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 datasets=${1:-../shared/datasets}
@@ -26,10 +27,15 @@ mkdir -p runs
 common=(--data "${data[@]}" --out runs/codec.ckpt --batch 8 --crop 128 --seed 1 --checkpoint-minutes 5)
 eight=(--lambdas 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18)
 nine=(--lambdas 0.0009 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18)
+ten=(--lambdas 0.00045 0.0009 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18)
+bf16=(--precision bfloat16)
 unset OPENBLAS_CORETYPE
 $aeic train codec "${common[@]}" "${eight[@]}" --steps 1156 --lr 2e-4
 $aeic train codec "${common[@]}" --resume --steps 16622 --lr 5e-4
 $aeic train codec "${common[@]}" --resume --steps 25937 --lr 1e-4
 $aeic train codec "${common[@]}" "${nine[@]}" --resume --steps 31920 --lr 1e-4
-$aeic train codec "${common[@]}" --resume --steps 55728 --lr 1e-4 --lr-drop 50000:3e-5 --precision bfloat16
+$aeic train codec "${common[@]}" --resume --steps 61056 --lr 1e-4 --lr-drop 50000:3e-5 "${bf16[@]}"
+$aeic train codec "${common[@]}" --resume --steps 66256 --lr 1e-4 "${bf16[@]}"
+$aeic train codec "${common[@]}" "${ten[@]}" --resume --steps 100000 --lr 1e-4 \
+    --lr-drop 86000:3e-5 --lr-drop 96000:1e-5 "${bf16[@]}"
 $aeic train export runs/codec.ckpt -o Sources/Codec/Resources/default.aeicmodel -f

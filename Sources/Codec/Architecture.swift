@@ -9,7 +9,7 @@ public struct Architecture: Codable, Equatable, Sendable {
     /// The rate–distortion trade-offs the gains were trained for, lowest rate first.
     public var lambdas: [Float]
 
-    public static let defaultLambdas: [Float] = [0.0009, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.18]
+    public static let defaultLambdas: [Float] = [0.00045, 0.0009, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.18]
 
     public init(N: Int = 128, M: Int = 192, lambdas: [Float] = Architecture.defaultLambdas) {
         (self.N, self.M, self.lambdas) = (N, M, lambdas)
