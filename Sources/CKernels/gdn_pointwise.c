@@ -8,31 +8,26 @@
 
 #include <math.h>
 
-static inline void normalise_one(const float *x, float *s, float beta, float *y, long i, bool inverse) {
-    float norm = sqrtf(s[i] + beta);
-    s[i] = norm;
-    y[i] = inverse ? x[i] * norm : x[i] / norm;
-}
-
-static inline void backward_one(const float *x, const float *s, const float *dy, float *squares,
-                                float *v, float *dx, long i, bool inverse) {
-    float xi = x[i], si = s[i], d = dy[i];
-    squares[i] = xi * xi;
-    v[i] = inverse ? d * xi / (2 * si) : -d * xi / (2 * si * si * si);
-    dx[i] = inverse ? d * si : d / si;
-}
-
 static void square_scalar(const float *x, float *squares, long from, long count) {
     for (long i = from; i < count; i++) squares[i] = x[i] * x[i];
 }
 
 static void normalise_scalar(const float *x, float *s, float beta, float *y, long from, long count, bool inverse) {
-    for (long i = from; i < count; i++) normalise_one(x, s, beta, y, i, inverse);
+    for (long i = from; i < count; i++) {
+        float norm = sqrtf(s[i] + beta);
+        s[i] = norm;
+        y[i] = inverse ? x[i] * norm : x[i] / norm;
+    }
 }
 
 static void backward_scalar(const float *x, const float *s, const float *dy, float *squares,
                             float *v, float *dx, long from, long count, bool inverse) {
-    for (long i = from; i < count; i++) backward_one(x, s, dy, squares, v, dx, i, inverse);
+    for (long i = from; i < count; i++) {
+        float xi = x[i], si = s[i], d = dy[i];
+        squares[i] = xi * xi;
+        v[i] = inverse ? d * xi / (2 * si) : -d * xi / (2 * si * si * si);
+        dx[i] = inverse ? d * si : d / si;
+    }
 }
 
 static void backward_input_scalar(float *dx, const float *x, const float *mixed, long from, long count) {
@@ -41,8 +36,6 @@ static void backward_input_scalar(float *dx, const float *x, const float *mixed,
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-#define AVX512 __attribute__((target("avx512f")))
 
 /// −v by flipping the sign bit, as C's unary minus does (0 − v would give +0 for v = +0).
 AVX512 static inline __m512 negate(__m512 v, __m512i sign) {

@@ -18,8 +18,6 @@ static void scatter_add_scalar(const float *src, float *dst, long stride, long c
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define AVX512 __attribute__((target("avx512f")))
-
 /// Lanes 0…14 of the second vector: src[2i + 16 … 2i + 30], not the unused src[2i + 31],
 /// which may lie past the end of the image.
 enum { SECOND_HALF = 0x7FFF, EVEN_LANES = 0x5555 };

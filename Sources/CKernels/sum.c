@@ -24,7 +24,7 @@ static float sum_scalar(const float *x, long count) {
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-__attribute__((target("avx512f"))) static float sum16(const float *x, long count) {
+AVX512 static float sum16(const float *x, long count) {
     __m512 acc = _mm512_setzero_ps();
     long i = 0;
     for (; i + LANES <= count; i += LANES) acc = _mm512_add_ps(acc, _mm512_loadu_ps(x + i));
