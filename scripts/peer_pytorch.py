@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Training and inference speed of CompressAI's bmshj2018-factorized in PyTorch, next to
-`aeic bench train` and `aeic bench model` measured in the same run, with the ratios.
+`aeic bench train` and `aeic bench model` measured in the same run, with the ratios. Where
+aeic can run its GEMMs in bfloat16, PyTorch also runs under bfloat16 autocast, for a
+like-for-like row.
 
     pip install torch compressai   # the peer
     python3 scripts/peer_pytorch.py --aeic .build/release/aeic [--rounds 3]
@@ -16,7 +18,17 @@ from compressai.zoo import bmshj2018_factorized
 from timing import median_seconds
 
 
-def peer(args):
+def peer(args, bfloat16):
+    """PyTorch's figures in Float32, and with `bfloat16` also under CPU autocast to bfloat16
+    (PyTorch's own mixed precision: convolutions on bfloat16 operands), keys suffixed."""
+    result = {}
+    for suffix, dtype in [("", None)] + ([("_bfloat16", torch.bfloat16)] if bfloat16 else []):
+        with torch.autocast("cpu", dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+            result.update({key + suffix: value for key, value in peer_times(args).items()})
+    return result
+
+
+def peer_times(args):
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     net = bmshj2018_factorized(quality=4, pretrained=False)  # N=128, M=192
@@ -28,8 +40,8 @@ def peer(args):
         optimizer.zero_grad()
         out = net(x)
         pixels = x.size(0) * x.size(2) * x.size(3)
-        bpp = sum(-torch.log2(l).sum() for l in out["likelihoods"].values()) / pixels
-        loss = lmbda * 255**2 * torch.nn.functional.mse_loss(out["x_hat"], x) + bpp
+        bpp = sum(-torch.log2(l.float()).sum() for l in out["likelihoods"].values()) / pixels
+        loss = lmbda * 255**2 * torch.nn.functional.mse_loss(out["x_hat"].float(), x) + bpp
         loss.backward()
         optimizer.step()
 
@@ -63,13 +75,13 @@ def ours(args):
 
 def rows(args, mine):
     """(label, aeic key, PyTorch key) for every measure this run has."""
-    out = [(f"training images/s ({args.batch}×{args.crop}²)", "images_per_s", "images_per_s")]
-    if "images_per_s_bfloat16" in mine:
-        out.append(("training images/s, aeic's GEMMs in bfloat16", "images_per_s_bfloat16", "images_per_s"))
-    for key, label in (("g_a_s", "g_a"), ("g_s_s", "g_s")):
-        out.append((f"{label} seconds ({args.size})", key, key))
+    out = []
+    for key, label in (("images_per_s", f"training images/s ({args.batch}×{args.crop}²)"),
+                       ("g_a_s", f"g_a seconds ({args.size})"), ("g_s_s", f"g_s seconds ({args.size})")):
+        out.append((f"{label}, both Float32", key, key))
         if f"{key}_bfloat16" in mine:
-            out.append((f"{label} seconds, aeic's GEMMs in bfloat16", f"{key}_bfloat16", key))
+            out.append((f"{label}, aeic bfloat16, PyTorch Float32", f"{key}_bfloat16", key))
+            out.append((f"{label}, both bfloat16", f"{key}_bfloat16", f"{key}_bfloat16"))
     return out
 
 
@@ -84,7 +96,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of (PyTorch, aeic); the table gives medians over rounds")
     args = parser.parse_args()
-    rounds = [(peer(args), ours(args)) for _ in range(args.rounds)]
+    rounds = []
+    for _ in range(args.rounds):
+        mine = ours(args)
+        rounds.append((peer(args, bfloat16="g_a_s_bfloat16" in mine), mine))
     print(f"| measure | aeic | PyTorch {torch.__version__} + CompressAI | ratio (median) | ratio per round |")
     print("|---|---:|---:|---:|---|")
     for label, mine_key, their_key in rows(args, rounds[0][1]):

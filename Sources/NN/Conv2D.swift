@@ -36,11 +36,11 @@ public final class Conv2D: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         input = x
         let g = geometry(for: x)
-        var y = Tensor(n: x.n, c: outChannels, h: g.outHeight, w: g.outWidth)
+        var y = Tensor.uninitialized(n: x.n, c: outChannels, h: g.outHeight, w: g.outWidth)
         let plane = g.outHeight * g.outWidth
         // Work items are (image, band of output rows): disjoint parts of y, so a single image
         // is split across the workers too.
-        let perImage = Parallel.parts(g.outHeight, images: x.n, limit: g.bandRows())
+        let perImage = Parallel.parts(g.outHeight, images: x.n, limit: g.bandRows(outputRows: outChannels))
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
         workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
@@ -53,8 +53,9 @@ public final class Conv2D: Layer {
                 let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
                 let cols = rows.count * g.outWidth
                 im2col(xb + i * x.imageSize, g, rows: rows, col)
-                w.multiply(n: cols, b: col, ldb: cols, c: yBand, ldc: plane)
-                addBias(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
+                // y = b + W · col: the GEMM accumulates onto the bias, saving a pass over y.
+                fill(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
+                w.multiply(n: cols, b: col, ldb: cols, beta: 1, c: yBand, ldc: plane)
             }
         }
         return y
@@ -63,7 +64,7 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("backward before forward") }
         let g = geometry(for: x)
-        var dx = Tensor(zerosLike: x)
+        var dx = Tensor.uninitialized(like: x)
         let plane = g.outHeight * g.outWidth, band = g.bandRows()
         let workers = Parallel.workers(x.n)
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
@@ -74,6 +75,7 @@ public final class Conv2D: Layer {
             let wT = LeftOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows)
             Parallel.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
+                (dxb + i * x.imageSize).update(repeating: 0, count: x.imageSize)    // col2im adds
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
                     let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
@@ -97,13 +99,10 @@ func bands(_ total: Int, _ size: Int) -> [Range<Int>] {
     stride(from: 0, to: total, by: size).map { $0..<min($0 + size, total) }
 }
 
-/// Adds b[c] to `count` consecutive values of each channel c in `channels`; `y` points at
+/// Sets `count` consecutive values of each channel c in `channels` to b[c]; `y` points at
 /// the first channel's values and channels lie `stride` apart.
-func addBias(_ y: UnsafeMutablePointer<Float>, _ bias: [Float], channels: Range<Int>, stride: Int, count: Int) {
-    for c in channels {
-        let b = bias[c], row = y + (c - channels.lowerBound) * stride
-        for p in 0..<count { row[p] += b }
-    }
+func fill(_ y: UnsafeMutablePointer<Float>, _ bias: [Float], channels: Range<Int>, stride: Int, count: Int) {
+    for c in channels { (y + (c - channels.lowerBound) * stride).update(repeating: bias[c], count: count) }
 }
 
 /// db[c] += Σ over images and pixels of dy[:, c].

@@ -41,7 +41,7 @@ public final class ConvTranspose2D: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         input = x
         let g = geometry(for: x)
-        var y = Tensor(n: x.n, c: outChannels, h: g.height, w: g.width)
+        var y = Tensor.uninitialized(n: x.n, c: outChannels, h: g.height, w: g.width)
         let plane = x.planeSize, outImage = y.imageSize, outPlane = y.planeSize
         let band = g.bandRows(), taps = kernel * kernel
         // Work items are (image, group of output channels): col2im of different channels
@@ -63,6 +63,7 @@ public final class ConvTranspose2D: Layer {
                                         outHeight: g.outHeight, outWidth: g.outWidth)
                 let col = workspaces.pointer(worker)
                 let yi = yb + i * outImage + channels.lowerBound * outPlane
+                fill(yi, bias.value, channels: channels, stride: outPlane, count: outPlane)    // col2im adds
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
                     // col (C_out·K·K, cols) = W^T · x (C_in, cols), for this group's channels
@@ -70,7 +71,6 @@ public final class ConvTranspose2D: Layer {
                         n: cols, b: xb + i * x.imageSize + rows.lowerBound * x.w, ldb: plane, c: col, ldc: cols)
                     col2im(col, part, rows: rows, yi)
                 }
-                addBias(yi, bias.value, channels: channels, stride: outPlane, count: outPlane)
             }
         }
         return y
@@ -79,7 +79,7 @@ public final class ConvTranspose2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("backward before forward") }
         let g = geometry(for: x)
-        var dx = Tensor(zerosLike: x)
+        var dx = Tensor.uninitialized(like: x)
         let plane = x.planeSize, band = g.bandRows()
         let workers = Parallel.workers(x.n)
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)

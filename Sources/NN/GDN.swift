@@ -18,7 +18,7 @@ public final class GDN: Layer {
 
     static let pedestal: Float = 1.0 / Float(1 << 18) / Float(1 << 18)
     static let betaMin: Float = 1e-6
-    /// Floats of x² per band of pixels in the forward pass (1 MiB).
+    /// Floats of x² per band of pixels (1 MiB).
     static let bandBudget = 1 << 18
 
     public init(_ name: String, channels: Int, inverse: Bool = false, gammaInit: Float = 0.1) {
@@ -44,7 +44,7 @@ public final class GDN: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
         input = x
-        var s = Tensor(zerosLike: x), y = Tensor(zerosLike: x)
+        var s = Tensor.uninitialized(like: x), y = Tensor.uninitialized(like: x)
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
         // Work items are (image, band of pixels): a band's squares, mixed in the GEMM and
@@ -79,28 +79,39 @@ public final class GDN: Layer {
         guard let x = input, let s = norm else { preconditionFailure("backward before forward") }
         let g = gamma
         let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
-        var dx = Tensor(zerosLike: x)
-        let workers = Parallel.workers(x.n)
-        workspaces.prepare(workers: workers, count: 2 * size)
+        var dx = Tensor.uninitialized(like: x)
+        // Bands of pixels as in the forward pass, so v and x² stay in cache between the passes.
+        let pixelBands = Parallel.parts(plane, images: x.n, limit: max(1, GDN.bandBudget / channels))
+        let band = pixelBands.map(\.count).max()!
+        let items = x.n * pixelBands.count, workers = Parallel.workers(items)
+        workspaces.prepare(workers: workers, count: 2 * channels * band)
         let dGamma = GradientShards(workers: workers, count: channels * channels)
         let dBeta = GradientShards(workers: workers, count: channels)
         withStorage(reading: [x.data, s.data, dy.data, g], writing: &dx.data) { inputs, dxb in
             let (xb, sb, dyb) = (inputs[0], inputs[1], inputs[2])
             let gammaT = LeftOperand(transA: true, m: channels, k: channels, a: inputs[3], lda: channels)
-            Parallel.forEach(x.n) { i, worker in
-                let v = workspaces.pointer(worker)            // dL/dn, (C, P)
-                let squares = v + size
-                let (xi, si, dyi, dxi) = (xb + i * size, sb + i * size, dyb + i * size, dxb + i * size)
-                aeic_gdn_backward_pointwise(xi, si, dyi, squares, v, dxi, size, inverse)
+            Parallel.forEach(items) { item, worker in
+                let (i, pixels) = (item / pixelBands.count, pixelBands[item % pixelBands.count])
+                let (first, n) = (i * size + pixels.lowerBound, pixels.count)
+                let v = workspaces.pointer(worker)            // dL/dn of the band, (C, n)
+                let squares = v + channels * n
+                for c in 0..<channels {
+                    let at = first + c * plane
+                    aeic_gdn_backward_pointwise(xb + at, sb + at, dyb + at, squares + c * n, v + c * n,
+                                                dxb + at, n, inverse)
+                }
                 // dγ += v · (x²)^T
-                LeftOperand(m: channels, k: plane, a: v, lda: plane)
-                    .multiply(n: channels, b: squares, ldb: plane, transB: true, beta: 1,
+                LeftOperand(m: channels, k: n, a: v, lda: n)
+                    .multiply(n: channels, b: squares, ldb: n, transB: true, beta: 1,
                               c: dGamma.shard(worker), ldc: channels)
                 let db = dBeta.shard(worker)
-                for c in 0..<channels { db[c] += aeic_sum(v + c * plane, plane) }
+                for c in 0..<channels { db[c] += aeic_sum(v + c * n, n) }
                 // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
-                gammaT.multiply(n: plane, b: v, ldb: plane, c: squares, ldc: plane)
-                aeic_gdn_backward_input(dxi, xi, squares, size)
+                gammaT.multiply(n: n, b: v, ldb: n, c: squares, ldc: n)
+                for c in 0..<channels {
+                    let at = first + c * plane
+                    aeic_gdn_backward_input(dxb + at, xb + at, squares + c * n, n)
+                }
             }
         }
         // Through the reparametrisation: dL/dp = 2p · dL/dγ.

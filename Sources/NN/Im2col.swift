@@ -33,11 +33,12 @@ public struct ConvGeometry: Equatable, Sendable {
         return first..<max(first, min(outWidth, last + 1))
     }
 
-    /// Grid rows per band so that a band of the column matrix stays within `budget` floats
-    /// (4 MiB by default: small enough to stay in cache between im2col writing it and the
-    /// GEMM reading it; 32 MiB bands made training at 256² 20% slower).
-    public func bandRows(budget: Int = 1 << 20) -> Int {
-        max(1, min(outHeight, budget / max(1, colRows * outWidth)))
+    /// Grid rows per band so that a band of the column matrix, plus `outputRows` values per
+    /// grid point that the GEMM writes, stays within `budget` floats (4 MiB by default: small
+    /// enough to stay in cache between one pass and the next; 32 MiB bands made training at
+    /// 256² 20% slower).
+    public func bandRows(outputRows: Int = 0, budget: Int = 1 << 20) -> Int {
+        max(1, min(outHeight, budget / max(1, (colRows + outputRows) * outWidth)))
     }
 }
 

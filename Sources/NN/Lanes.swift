@@ -5,9 +5,12 @@ public typealias Lanes = SIMD16<Float>
 extension SIMD16 where Scalar == Float {
     /// e^x within a few ulp for x in [−87, 88] (clamped outside): Cody–Waite reduction
     /// x = n·ln 2 + r, Cephes' degree-6 polynomial for e^r, 2^n assembled in the exponent bits.
-    @inline(__always) public static func exp(_ x: Lanes) -> Lanes {
+    @inlinable @inline(__always) public static func exp(_ x: Lanes) -> Lanes {
         let x = x.clamped(lowerBound: Lanes(repeating: -87), upperBound: Lanes(repeating: 88))
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        // Adding 1.5·2^23 rounds x·log2 e to the nearest integer n and leaves n in the low
+        // mantissa bits (`rounded()` and the generic Float → Int32 conversion go lane by lane).
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
         let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p = Lanes(repeating: 1.987_569_15e-4)
         p = p * r + 1.398_199_95e-3
@@ -16,25 +19,23 @@ extension SIMD16 where Scalar == Float {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let e = p * r * r + r + 1
-        // n + 1.5·2^23 holds the integer n in its low mantissa bits (the generic Float → Int32
-        // SIMD conversion goes lane by lane).
-        let integer = unsafeBitCast(n + 12_582_912, to: SIMD16<Int32>.self) &- 0x4B40_0000
+        let integer = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         return e * unsafeBitCast((integer &+ 127) &<< 23, to: Lanes.self)
     }
 
     /// tanh x = 1 − 2 / (e^{2x} + 1); absolute error ~1e-7 (relative error grows near 0,
     /// where the value is tiny anyway).
-    @inline(__always) public static func tanh(_ x: Lanes) -> Lanes {
+    @inlinable @inline(__always) public static func tanh(_ x: Lanes) -> Lanes {
         1 - 2 / (exp(2 * x) + 1)
     }
 
     /// 1 / (1 + e^{−x}).
-    @inline(__always) public static func sigmoid(_ x: Lanes) -> Lanes {
+    @inlinable @inline(__always) public static func sigmoid(_ x: Lanes) -> Lanes {
         1 / (1 + exp(-x))
     }
 
     /// Writes the first `count` lanes to `p`.
-    @inline(__always) public func store(to p: UnsafeMutablePointer<Float>, count: Int) {
+    @inlinable @inline(__always) public func store(to p: UnsafeMutablePointer<Float>, count: Int) {
         if count == 16 {
             UnsafeMutableRawPointer(p).storeBytes(of: self, as: Lanes.self)
         } else {
@@ -43,7 +44,7 @@ extension SIMD16 where Scalar == Float {
     }
 
     /// Sixteen consecutive floats from `p`, the lanes at and past `count` zero.
-    @inline(__always) public init(loading p: UnsafePointer<Float>, count: Int) {
+    @inlinable @inline(__always) public init(loading p: UnsafePointer<Float>, count: Int) {
         self.init(repeating: 0)
         if count == 16 {
             self = UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
@@ -55,7 +56,7 @@ extension SIMD16 where Scalar == Float {
 
 /// Calls `body(start, count)` over 0..<total in chunks of `Lanes.scalarCount` (the last one
 /// shorter), so that one loop body serves whole vectors and the tail.
-@inline(__always) public func forEachChunk(_ total: Int, _ body: (Int, Int) -> Void) {
+@inlinable @inline(__always) public func forEachChunk(_ total: Int, _ body: (Int, Int) -> Void) {
     var start = 0
     while start < total {
         let count = min(Lanes.scalarCount, total - start)

@@ -18,6 +18,18 @@ public struct Tensor: Equatable, Sendable {
         self.init(n: other.n, c: other.c, h: other.h, w: other.w, repeating: value)
     }
 
+    /// A tensor whose contents are undefined until written: for a layer's output that its
+    /// workers write in full (zero-filling it first would be a serial pass over memory).
+    static func uninitialized(n: Int, c: Int, h: Int, w: Int) -> Tensor {
+        let count = n * c * h * w
+        return Tensor(n: n, c: c, h: h, w: w,
+                      data: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+    }
+
+    static func uninitialized(like other: Tensor) -> Tensor {
+        uninitialized(n: other.n, c: other.c, h: other.h, w: other.w)
+    }
+
     public var count: Int { data.count }
     public var shape: [Int] { [n, c, h, w] }
     /// Elements of one image, C·H·W.

@@ -77,6 +77,12 @@ struct BenchNN: ParsableCommand {
         }
     }
 
+    /// After a threaded sgemm (the references, or a single image's backward pass) OpenBLAS's
+    /// pool threads spin on sched_yield for about 2^28 cycles before they sleep. A layer timed
+    /// in that window shares a core with them, which never happens in g_a, g_s or training
+    /// (their GEMMs run single-threaded inside Parallel's workers) and halved some rows.
+    func letOpenBLASThreadsSleep() { Thread.sleep(forTimeInterval: 0.3) }
+
     struct Row { let setting: String, name: String, pass: String, gflops: Double, sgemm: Double }
 
     func run() {
@@ -85,6 +91,7 @@ struct BenchNN: ParsableCommand {
         var rows: [Row] = []
         for (setting, batch, h, w) in [("1×3×512×768", 1, 512, 768), ("8×3×256×256", 8, 256, 256)] {
             for c in cases(batch: batch, height: h, width: w) {
+                letOpenBLASThreadsSleep()
                 var y = c.layer.forward(c.input)
                 let forward = medianSeconds(options.repeats) { y = c.layer.forward(c.input) }
                 let dy = Tensor(zerosLike: y, value: 0.01)

@@ -39,6 +39,47 @@ final class LayerTests: XCTestCase {
         }
     }
 
+    /// The backward pass over several bands per image agrees with the gradients written out
+    /// pixel by pixel: v_k = −dy_k x_k / 2s_k³, dx_m = dy_m / s_m + 2 x_m Σ_k γ_km v_k,
+    /// dβ_k = Σ v_k, dγ_kj = Σ v_k x_j², and dp = 2p · d(β or γ) through the reparametrisation.
+    func testGDNBackwardOverBandsMatchesDefinition() {
+        let (n, c, h, w) = (2, 5, 250, 250)
+        let gdn = GDN("g", channels: c, gammaInit: 0.3)
+        let x = randomTensor(n: n, c: c, h: h, w: w, seed: 15)
+        let dy = randomTensor(n: n, c: c, h: h, w: w, seed: 16)
+        XCTAssertGreaterThan(h * w, GDN.bandBudget / c, "the image must span several bands")
+        _ = gdn.forward(x)
+        let dx = gdn.backward(dy)
+        let (beta, gamma) = (gdn.beta.map(Double.init), gdn.gamma.map(Double.init))
+        let plane = h * w, size = c * plane
+        var dBeta = [Double](repeating: 0, count: c), dGamma = [Double](repeating: 0, count: c * c)
+        for p in 0..<(n * plane) {
+            let at = (0..<c).map { (p / plane) * size + $0 * plane + p % plane }
+            let (xs, ds) = (at.map { Double(x.data[$0]) }, at.map { Double(dy.data[$0]) })
+            let s = (0..<c).map { (k: Int) -> Double in
+                (0..<c).reduce(beta[k]) { (sum: Double, j: Int) in sum + gamma[k * c + j] * xs[j] * xs[j] }.squareRoot()
+            }
+            let v = (0..<c).map { (k: Int) -> Double in -ds[k] * xs[k] / (2 * s[k] * s[k] * s[k]) }
+            for k in 0..<c {
+                dBeta[k] += v[k]
+                for j in 0..<c { dGamma[k * c + j] += v[k] * xs[j] * xs[j] }
+            }
+            guard p % 97 == 0 else { continue }
+            for m in 0..<c {
+                let mixed = (0..<c).reduce(0) { (sum: Double, k: Int) in sum + gamma[k * c + m] * v[k] }
+                let expected = ds[m] / s[m] + 2 * xs[m] * mixed
+                XCTAssertEqual(Double(dx.data[at[m]]), expected, accuracy: 1e-5)
+            }
+        }
+        let reparametrised = { (d: [Double], p: Parameter) -> [Double] in d.indices.map { 2 * Double(p.value[$0]) * d[$0] } }
+        for (expected, parameter) in [(reparametrised(dBeta, gdn.betaParam), gdn.betaParam),
+                                      (reparametrised(dGamma, gdn.gammaParam), gdn.gammaParam)] {
+            for k in expected.indices {
+                XCTAssertEqual(Double(parameter.grad[k]), expected[k], accuracy: 1e-4 * max(1, abs(expected[k])))
+            }
+        }
+    }
+
     func testGDNMatchesDefinition() {
         let gdn = GDN("g", channels: 2, gammaInit: 0.5)
         let x = Tensor(n: 1, c: 2, h: 1, w: 1, data: [1, 2])
