@@ -46,21 +46,15 @@ public final class GDN: Layer {
         input = x
         var s = Tensor.uninitialized(like: x), y = Tensor.uninitialized(like: x)
         let (b, g) = (beta, gamma)
-        let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
-        // Work items are (image, band of pixels): a band's squares, mixed in the GEMM and
-        // normalised, stay in cache from one pass to the next, and a single image is split
-        // across the workers too.
-        let pixelBands = Parallel.parts(plane, images: x.n, limit: max(1, GDN.bandBudget / channels))
-        let band = pixelBands.map(\.count).max()!
-        let items = x.n * pixelBands.count
-        workspaces.prepare(workers: Parallel.workers(items), count: channels * band)
+        let plane = x.planeSize, inverse = self.inverse
+        let bands = PixelBands(x, limit: GDN.bandBudget / channels)
+        workspaces.prepare(workers: Parallel.workers(bands.items), count: channels * bands.longest)
         withStorage(reading: [x.data, g], writing: &s.data) { inputs, sb in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let (xb, yb) = (inputs[0], yp.baseAddress!)
                 let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
-                Parallel.forEach(items) { item, worker in
-                    let (i, pixels) = (item / pixelBands.count, pixelBands[item % pixelBands.count])
-                    let (first, n) = (i * size + pixels.lowerBound, pixels.count)
+                Parallel.forEach(bands.items) { item, worker in
+                    let (first, n) = bands.band(item)
                     let squares = workspaces.pointer(worker)          // x² of the band, (C, n)
                     for c in 0..<channels { aeic_square(xb + first + c * plane, squares + c * n, n) }
                     gammaOperand.multiply(n: n, b: squares, ldb: n, c: sb + first, ldc: plane)
@@ -78,21 +72,18 @@ public final class GDN: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input, let s = norm else { preconditionFailure("backward before forward") }
         let g = gamma
-        let plane = x.planeSize, size = x.imageSize, inverse = self.inverse
+        let plane = x.planeSize, inverse = self.inverse
         var dx = Tensor.uninitialized(like: x)
-        // Bands of pixels as in the forward pass, so v and x² stay in cache between the passes.
-        let pixelBands = Parallel.parts(plane, images: x.n, limit: max(1, GDN.bandBudget / channels))
-        let band = pixelBands.map(\.count).max()!
-        let items = x.n * pixelBands.count, workers = Parallel.workers(items)
-        workspaces.prepare(workers: workers, count: 2 * channels * band)
+        let bands = PixelBands(x, limit: GDN.bandBudget / channels)
+        let workers = Parallel.workers(bands.items)
+        workspaces.prepare(workers: workers, count: 2 * channels * bands.longest)
         let dGamma = GradientShards(workers: workers, count: channels * channels)
         let dBeta = GradientShards(workers: workers, count: channels)
         withStorage(reading: [x.data, s.data, dy.data, g], writing: &dx.data) { inputs, dxb in
             let (xb, sb, dyb) = (inputs[0], inputs[1], inputs[2])
             let gammaT = LeftOperand(transA: true, m: channels, k: channels, a: inputs[3], lda: channels)
-            Parallel.forEach(items) { item, worker in
-                let (i, pixels) = (item / pixelBands.count, pixelBands[item % pixelBands.count])
-                let (first, n) = (i * size + pixels.lowerBound, pixels.count)
+            Parallel.forEach(bands.items) { item, worker in
+                let (first, n) = bands.band(item)
                 let v = workspaces.pointer(worker)            // dL/dn of the band, (C, n)
                 let squares = v + channels * n
                 for c in 0..<channels {
@@ -123,5 +114,24 @@ public final class GDN: Layer {
         chain(dGamma, gammaParam)
         chain(dBeta, betaParam)
         return dx
+    }
+}
+
+/// GDN's work items, (image, band of pixels), for both passes: a band's x² (and, backward,
+/// dL/dn) stays in cache from one pass over it to the next, and a single image is split
+/// across the workers too.
+private struct PixelBands {
+    let bands: [Range<Int>], longest: Int, items: Int, imageSize: Int
+
+    init(_ x: Tensor, limit: Int) {
+        bands = Parallel.parts(x.planeSize, images: x.n, limit: max(1, limit))
+        longest = bands.map(\.count).max()!
+        (items, imageSize) = (x.n * bands.count, x.imageSize)
+    }
+
+    /// The offset of `item`'s first pixel in channel 0, and its pixel count.
+    func band(_ item: Int) -> (first: Int, count: Int) {
+        let pixels = bands[item % bands.count]
+        return ((item / bands.count) * imageSize + pixels.lowerBound, pixels.count)
     }
 }
