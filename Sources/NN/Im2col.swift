@@ -52,12 +52,13 @@ public func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range
         for ky in 0..<g.kernel {
             for kx in 0..<g.kernel {
                 var dst = col + ((c * g.kernel + ky) * g.kernel + kx) * cols
+                let inside = g.insideColumns(kx: kx)
                 for oy in rows {
                     let iy = oy * g.stride - g.padding + ky
                     if iy < 0 || iy >= g.height {
                         dst.update(repeating: 0, count: ow)
                     } else {
-                        copyRow(plane + iy * g.width, g, kx: kx, dst)
+                        copyRow(plane + iy * g.width, g, kx: kx, inside: inside, dst)
                     }
                     dst += ow
                 }
@@ -67,9 +68,8 @@ public func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range
 }
 
 @inline(__always)
-private func copyRow(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int,
+private func copyRow(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int, inside: Range<Int>,
                      _ dst: UnsafeMutablePointer<Float>) {
-    let inside = g.insideColumns(kx: kx)
     dst.update(repeating: 0, count: inside.lowerBound)
     (dst + inside.upperBound).update(repeating: 0, count: g.outWidth - inside.upperBound)
     let ix0 = kx - g.padding
