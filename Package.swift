@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "EntropyCoding"),
-        .target(name: "Codec", dependencies: ["NN", "EntropyCoding"],
+        .target(name: "Codec", dependencies: ["NN", "EntropyCoding", "CKernels"],
                 resources: [.copy("Resources")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 

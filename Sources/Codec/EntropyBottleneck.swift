@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CKernels
 import NN
 
 // y: N, M, H, W (latents in the un-gained domain);  parameters per channel c of M:
@@ -39,22 +40,23 @@ public final class EntropyBottleneck: ParameterOwner {
 
     public var parameters: [Parameter] { matrices + biases + factors }
 
-    /// The per-channel constants of f_c after the softplus and tanh, gathered once per call.
+    /// The per-channel constants of f_c after the softplus and tanh, gathered once per call,
+    /// in the fixed slots of CKernels' density kernel (density.h).
     struct Channel {
-        var matrices: [[Float]]   // softplus(H_k), row-major (d_{k+1}, d_k)
-        var biases: [[Float]]
-        var gates: [[Float]]      // tanh(a_k)
+        var matrices = [Float](repeating: 0, count: 4 * 9)    // softplus(H_k), (d_{k+1}, d_k) from 9k
+        var biases = [Float](repeating: 0, count: 4 * 3)      // b_k from 3k
+        var gates = [Float](repeating: 0, count: 3 * 3)       // tanh(a_k) from 3k
     }
 
     func channel(_ c: Int) -> Channel {
         let d = EntropyBottleneck.widths
-        var ch = Channel(matrices: [], biases: [], gates: [])
+        var ch = Channel()
         for k in 0..<d.count - 1 {
             let size = d[k + 1] * d[k]
-            ch.matrices.append((0..<size).map { softplus(matrices[k].value[c * size + $0]) })
-            ch.biases.append(Array(biases[k].value[(c * d[k + 1])..<((c + 1) * d[k + 1])]))
-            if k < factors.count {
-                ch.gates.append(factors[k].value[(c * d[k + 1])..<((c + 1) * d[k + 1])].map { tanh($0) })
+            for i in 0..<size { ch.matrices[9 * k + i] = softplus(matrices[k].value[c * size + i]) }
+            for i in 0..<d[k + 1] {
+                ch.biases[3 * k + i] = biases[k].value[c * d[k + 1] + i]
+                if k < factors.count { ch.gates[3 * k + i] = tanh(factors[k].value[c * d[k + 1] + i]) }
             }
         }
         return ch
@@ -62,72 +64,43 @@ public final class EntropyBottleneck: ParameterOwner {
 
     /// f_c(x): the logit of the cumulative distribution at x.
     func logits(_ x: Float, _ ch: Channel) -> Float {
-        var trace = Trace()
-        return evaluate(Lanes(repeating: x), ch, &trace)[0]
+        evaluate(Lanes(repeating: x), ch, Trace())[0]
     }
 
     /// The activations of one evaluation on 16 values, kept for the backward pass: the input
-    /// h_k of each layer and the tanh of each gated pre-activation. Width 3 fits every layer.
-    struct Trace {
-        var h = InlineArray<4, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
-        var t = InlineArray<3, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
+    /// h_k of each layer (4 × 3 × 16) and the tanh of each gated pre-activation (3 × 3 × 16).
+    final class Trace {
+        let h = Scratch(count: 4 * 3 * Lanes.scalarCount), t = Scratch(count: 3 * 3 * Lanes.scalarCount)
     }
 
     /// f_c on 16 values at once.
-    func evaluate(_ x: Lanes, _ ch: Channel, _ trace: inout Trace) -> Lanes {
-        let d = EntropyBottleneck.widths, last = d.count - 2
-        trace.h[0][0] = x
-        for k in 0..<last {
-            for i in 0..<d[k + 1] {
-                let z = affine(k, i, ch, trace.h[k])
-                let t = Lanes.tanh(z)
-                trace.t[k][i] = t
-                trace.h[k + 1][i] = z + ch.gates[k][i] * t
-            }
+    func evaluate(_ x: Lanes, _ ch: Channel, _ trace: Trace) -> Lanes {
+        var (x, out) = (x, Lanes())
+        withFloats(&x) { xp in
+            withFloats(&out) { aeic_density_forward(ch.matrices, ch.biases, ch.gates, xp, trace.h.base, trace.t.base, $0) }
         }
-        return affine(last, 0, ch, trace.h[last])
-    }
-
-    /// Unit i of layer k before its gate: b_k[i] + Σ_j softplus(H_k)[i, j] h_j.
-    @inline(__always) func affine(_ k: Int, _ i: Int, _ ch: Channel, _ h: InlineArray<3, Lanes>) -> Lanes {
-        let fanIn = EntropyBottleneck.widths[k]
-        var z = Lanes(repeating: ch.biases[k][i])
-        for j in 0..<fanIn { z += ch.matrices[k][i * fanIn + j] * h[j] }
-        return z
+        return out
     }
 
     /// Back-propagates dL/df through one evaluation: returns dL/dx and adds the parameter
     /// gradients into `grads` (lane-wise; summed over lanes once per channel).
-    func backward(_ g: Lanes, _ ch: Channel, _ trace: Trace, _ grads: inout ChannelGrads) -> Lanes {
-        let d = EntropyBottleneck.widths
-        var dz = InlineArray<3, Lanes>(repeating: .zero)
-        dz[0] = g
-        var k = d.count - 2
-        while true {
-            var dh = InlineArray<3, Lanes>(repeating: .zero)
-            for i in 0..<d[k + 1] {
-                grads.biases[k][i] += dz[i]
-                for j in 0..<d[k] {
-                    grads.matrices[k][i * d[k] + j] += dz[i] * trace.h[k][j]
-                    dh[j] += ch.matrices[k][i * d[k] + j] * dz[i]
-                }
-            }
-            if k == 0 { return dh[0] }
-            k -= 1
-            // h_{k+1} = z_k + tanh(a_k) tanh(z_k)
-            for i in 0..<d[k + 1] {
-                let t = trace.t[k][i]
-                grads.factors[k][i] += dh[i] * t
-                dz[i] = dh[i] * (1 + ch.gates[k][i] * (1 - t * t))
+    func backward(_ g: Lanes, _ ch: Channel, _ trace: Trace, _ grads: ChannelGrads) -> Lanes {
+        var (g, dx) = (g, Lanes())
+        withFloats(&g) { gp in
+            withFloats(&dx) {
+                aeic_density_backward(ch.matrices, ch.gates, trace.h.base, trace.t.base, gp, $0,
+                                      grads.matrices.base, grads.biases.base, grads.factors.base)
             }
         }
+        return dx
     }
 
-    /// Gradients with respect to softplus(H), b and tanh(a) of one channel, one per lane.
-    struct ChannelGrads {
-        var matrices = InlineArray<4, InlineArray<9, Lanes>>(repeating: .init(repeating: .zero))
-        var biases = InlineArray<4, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
-        var factors = InlineArray<3, InlineArray<3, Lanes>>(repeating: .init(repeating: .zero))
+    /// Gradients with respect to softplus(H), b and tanh(a) of one channel, one per lane, in
+    /// the slots of `Channel`.
+    final class ChannelGrads {
+        let matrices = Scratch(count: 4 * 9 * Lanes.scalarCount)
+        let biases = Scratch(count: 4 * 3 * Lanes.scalarCount)
+        let factors = Scratch(count: 3 * 3 * Lanes.scalarCount)
     }
 
     /// Adds one channel's gradients into the parameters, through softplus′ = σ and tanh′.
@@ -136,13 +109,13 @@ public final class EntropyBottleneck: ParameterOwner {
         for k in 0..<d.count - 1 {
             let size = d[k + 1] * d[k]
             for i in 0..<size {
-                matrices[k].grad[c * size + i] += grads.matrices[k][i].sum() * sigmoid(matrices[k].value[c * size + i])
+                matrices[k].grad[c * size + i] += grads.matrices.laneSum(9 * k + i) * sigmoid(matrices[k].value[c * size + i])
             }
-            for i in 0..<d[k + 1] { biases[k].grad[c * d[k + 1] + i] += grads.biases[k][i].sum() }
+            for i in 0..<d[k + 1] { biases[k].grad[c * d[k + 1] + i] += grads.biases.laneSum(3 * k + i) }
             if k < factors.count {
                 for i in 0..<d[k + 1] {
                     let ta = tanh(factors[k].value[c * d[k + 1] + i])
-                    factors[k].grad[c * d[k + 1] + i] += grads.factors[k][i].sum() * (1 - ta * ta)
+                    factors[k].grad[c * d[k + 1] + i] += grads.factors.laneSum(3 * k + i) * (1 - ta * ta)
                 }
             }
         }
@@ -158,16 +131,14 @@ public final class EntropyBottleneck: ParameterOwner {
         precondition(v.c == channels && gains.count == v.n * channels, "entropy model shape mismatch")
         let plane = v.planeSize
         var totals = [Double](repeating: 0, count: channels)
-        var channelGrads = [ChannelGrads](repeating: ChannelGrads(), count: channels)
+        let channelGrads = (0..<channels).map { _ in ChannelGrads() }
         totals.withUnsafeMutableBufferPointer { totalsOut in
-            channelGrads.withUnsafeMutableBufferPointer { gradsOut in
-                v.data.withUnsafeBufferPointer { vp in
-                    // Channels are independent: each writes only its own slots.
-                    DispatchQueue.concurrentPerform(iterations: channels) { c in
-                        totalsOut[c] = channelBits(c, vp.baseAddress!, n: v.n, plane: plane,
-                                                   gains: gains, scale: scale, dv: dv, dGain: dGain,
-                                                   grads: &gradsOut[c])
-                    }
+            v.data.withUnsafeBufferPointer { vp in
+                // Channels are independent: each writes only its own slots.
+                DispatchQueue.concurrentPerform(iterations: channels) { c in
+                    totalsOut[c] = channelBits(c, vp.baseAddress!, n: v.n, plane: plane,
+                                               gains: gains, scale: scale, dv: dv, dGain: dGain,
+                                               grads: channelGrads[c])
                 }
             }
         }
@@ -178,9 +149,9 @@ public final class EntropyBottleneck: ParameterOwner {
     /// The bits of channel `c` over the batch; see `bits`.
     private func channelBits(_ c: Int, _ v: UnsafePointer<Float>, n: Int, plane: Int, gains: [Float],
                              scale: Float, dv: UnsafeMutablePointer<Float>?,
-                             dGain: UnsafeMutablePointer<Float>?, grads: inout ChannelGrads) -> Double {
+                             dGain: UnsafeMutablePointer<Float>?, grads: ChannelGrads) -> Double {
         let ch = channel(c)
-        var lower = Trace(), upper = Trace()
+        let lower = Trace(), upper = Trace()
         var total = 0.0
         for i in 0..<n {
             let g = gains[i * channels + c], inv = 1 / g
@@ -189,10 +160,12 @@ public final class EntropyBottleneck: ParameterOwner {
             forEachChunk(plane) { p, count in
                 let x = Lanes(loading: v + base + p, count: count)
                 let xl = (x - 0.5) * inv, xu = (x + 0.5) * inv
-                let lo = evaluate(xl, ch, &lower), up = evaluate(xu, ch, &upper)
+                let lo = evaluate(xl, ch, lower), up = evaluate(xu, ch, upper)
                 // Evaluate in the tail where the sigmoids are not both near 1.
                 let s = Lanes(repeating: 1).replacing(with: -1, where: lo + up .> 0)
-                let sa = Lanes.sigmoid(s * up), sb = Lanes.sigmoid(s * lo)
+                var (sa, sb) = (s * up, s * lo)
+                withFloats(&sa) { aeic_sigmoid($0, $0, Lanes.scalarCount) }
+                withFloats(&sb) { aeic_sigmoid($0, $0, Lanes.scalarCount) }
                 let diff = sa - sb
                 let mass = pointwiseMax(diff.replacing(with: -diff, where: diff .< 0), Lanes(repeating: 1e-9))
                 for l in 0..<count { total -= Double(log2(mass[l])) }
@@ -204,8 +177,8 @@ public final class EntropyBottleneck: ParameterOwner {
                 let sign = Lanes(repeating: 1).replacing(with: -1, where: diff .< 0)
                 let dUp = dp * sign * s * sa * (1 - sa)
                 let dLo = -dp * sign * s * sb * (1 - sb)
-                let dxu = backward(dUp, ch, upper, &grads)
-                let dxl = backward(dLo, ch, lower, &grads)
+                let dxu = backward(dUp, ch, upper, grads)
+                let dxl = backward(dLo, ch, lower, grads)
                 (Lanes(loading: dv + base + p, count: count) + (dxu + dxl) * inv).store(to: dv + base + p, count: count)
                 gainGrad -= ((dxu * xu + dxl * xl) * inv).sum()
             }
@@ -213,6 +186,26 @@ public final class EntropyBottleneck: ParameterOwner {
         }
         return total
     }
+}
+
+/// Zeroed floats owned by a Trace or ChannelGrads, handed to the C kernel.
+final class Scratch {
+    let base: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        base = .allocate(capacity: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    /// The sum of the 16 lanes of slot `slot`.
+    func laneSum(_ slot: Int) -> Float { Lanes(loading: base + slot * Lanes.scalarCount, count: Lanes.scalarCount).sum() }
+
+    deinit { base.deallocate() }
+}
+
+/// `body` with the 16 floats of `lanes`.
+@inline(__always) func withFloats<R>(_ lanes: inout Lanes, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    withUnsafeMutablePointer(to: &lanes) { $0.withMemoryRebound(to: Float.self, capacity: Lanes.scalarCount, body) }
 }
 
 @inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
