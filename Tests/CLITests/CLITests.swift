@@ -239,3 +239,19 @@ final class JPEGParityTests: TemporaryFolderTestCase {
         return Array("P6\n\(image.width) \(image.height)\n255\n".utf8) + rgb
     }
 }
+
+/// The benchmark commands' JSON, as scripts/peer_pytorch.py reads it, on tiny inputs.
+final class BenchJSONTests: XCTestCase {
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try AEIC.run(arguments + ["--repeats", "1", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    }
+
+    func testTrainAndModelPrintTheirFigures() throws {
+        let train = try json(["bench", "train", "--batch", "2", "--crop", "32"])
+        XCTAssertGreaterThan(try XCTUnwrap(train["images_per_s"] as? Double), 0)
+        let model = try json(["bench", "model", "--size", "48x32"])
+        for key in ["g_a_s", "g_s_s"] { XCTAssertGreaterThan(try XCTUnwrap(model[key] as? Double), 0, key) }
+    }
+}
