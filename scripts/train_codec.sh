@@ -11,12 +11,14 @@
 # shipped model, not bit for bit on it. At step 25,937 the 8 trained levels were resampled to 9
 # (`--lambdas`, adding λ = 0.0009 below the others), and at step 66,256 to 10 (adding 0.00045);
 # from step 31,920 the GEMMs ran in bfloat16 (GDN's from 32,482). Code that changed during the
-# later phases (kernels, the order of the workers' gradient sums) changes only float rounding.
+# later phases (kernels, the order of the workers' gradient sums, the entropy model's density in C
+# from step 104,375) changes only float rounding. The last phase ran in four pieces, stopped
+# with SIGTERM and resumed, each at the learning rate this schedule gives its steps.
 # checkpoints/codec.ckpt (Float32 with Adam's moments) is the last phase's: copy it to
 # runs/codec.ckpt and add another `--resume --steps N` phase to train on.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
-# AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.4× slower).
+# AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.5× slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 datasets=${1:-../shared/datasets}
@@ -38,4 +40,6 @@ $aeic train codec "${common[@]}" --resume --steps 61056 --lr 1e-4 --lr-drop 5000
 $aeic train codec "${common[@]}" --resume --steps 66256 --lr 1e-4 "${bf16[@]}"
 $aeic train codec "${common[@]}" "${ten[@]}" --resume --steps 100000 --lr 1e-4 \
     --lr-drop 86000:3e-5 --lr-drop 96000:1e-5 "${bf16[@]}"
+$aeic train codec "${common[@]}" --resume --steps 140000 --lr 1e-4 \
+    --lr-drop 127000:3e-5 --lr-drop 135000:1e-5 "${bf16[@]}"
 $aeic train export runs/codec.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
