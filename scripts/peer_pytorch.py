@@ -77,13 +77,13 @@ def ours(args, bfloat16):
     return result
 
 
-def rows(args, mine):
+def rows(args, bfloat16):
     """(label, aeic key, PyTorch key) for every measure this run has."""
     out = []
     for key, label in (("images_per_s", f"training images/s ({args.batch}×{args.crop}²)"),
                        ("g_a_s", f"g_a seconds ({args.size})"), ("g_s_s", f"g_s seconds ({args.size})")):
         out.append((f"{label}, both Float32", key, key))
-        if f"{key}_bfloat16" in mine:
+        if bfloat16:
             out.append((f"{label}, aeic bfloat16, PyTorch Float32", f"{key}_bfloat16", key))
             out.append((f"{label}, both bfloat16", f"{key}_bfloat16", f"{key}_bfloat16"))
     return out
@@ -110,7 +110,7 @@ def main():
     rounds = [(peer(args, bfloat16), ours(args, bfloat16)) for _ in range(args.rounds)]
     print(f"| measure | aeic | PyTorch {torch.__version__} + CompressAI | ratio (median) | ratio per round |")
     print("|---|---:|---:|---:|---|")
-    for label, mine_key, their_key in rows(args, rounds[0][1]):
+    for label, mine_key, their_key in rows(args, bfloat16):
         ratios = [m[mine_key] / t[their_key] for t, m in rounds]
         mine = statistics.median(m[mine_key] for _, m in rounds)
         theirs = statistics.median(t[their_key] for t, _ in rounds)

@@ -1,8 +1,9 @@
 // The entropy model's density and its sigmoid, the transcendental-heavy part of a training
-// step (18 tanh and 2 sigmoids per latent). Swift compiles its SIMD16 code for baseline x86-64; here the same loops over 16
-// lanes are compiled twice, plainly and for AVX-512, from one always-inline body. Both do the
-// same operations in the same order (no contraction, no reassociation), so they agree to the
-// bit and the entropy tables made at export do not depend on the CPU.
+// step (18 tanh and 2 sigmoids per latent). Swift compiles its SIMD16 code for baseline
+// x86-64; here the same loops over 16 lanes are compiled twice, plainly and for AVX-512, from
+// one always-inline body. Both do the same operations in the same order (no contraction, no
+// reassociation), so they agree to the bit and the entropy tables made at export do not
+// depend on the CPU.
 
 #include "density.h"
 #include "cpu.h"
