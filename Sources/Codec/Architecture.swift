@@ -2,17 +2,33 @@ import Foundation
 
 /// The shape of a codec model: what a model file must match before its tensors are loaded.
 public struct Architecture: Codable, Equatable, Sendable {
-    public var kind: String = "factorized-gained"
+    public static let factorized = "factorized-gained", hyperprior = "hyperprior-gained"
+    public static let kinds = [factorized, hyperprior]
+    /// `factorized`: y coded with a learned factorized density; `hyperprior`: y coded with a
+    /// Gaussian conditional whose scales come from the side information z.
+    public var kind: String
     /// Channels of the hidden layers (N) and of the latent y (M).
     public var N: Int
     public var M: Int
+    /// Channels of the hyperprior's layers and of z (hyperprior models only).
+    public var hyperN: Int?
     /// The rate–distortion trade-offs the gains were trained for, lowest rate first.
     public var lambdas: [Float]
 
     public static let defaultLambdas: [Float] = [0.00045, 0.0009, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.18]
 
-    public init(N: Int = 128, M: Int = 192, lambdas: [Float] = Architecture.defaultLambdas) {
-        (self.N, self.M, self.lambdas) = (N, M, lambdas)
+    public init(kind: String = Architecture.factorized, N: Int = 128, M: Int = 192, hyperN: Int? = nil,
+                lambdas: [Float] = Architecture.defaultLambdas) {
+        (self.kind, self.N, self.M, self.lambdas) = (kind, N, M, lambdas)
+        self.hyperN = kind == Architecture.hyperprior ? hyperN ?? 96 : nil
+    }
+
+    /// Whether the sizes are ones this program will build (a model file's are checked before
+    /// anything is allocated for them).
+    public var isValid: Bool {
+        Architecture.kinds.contains(kind) && (1...1024).contains(N) && (1...1024).contains(M)
+            && !lambdas.isEmpty && (kind == Architecture.hyperprior) == (hyperN != nil)
+            && (1...1024).contains(hyperN ?? 1)
     }
 
     public var levels: Int { lambdas.count }

@@ -18,7 +18,7 @@ public final class EntropyBottleneck: ParameterOwner {
     public let channels: Int
     public let matrices: [Parameter], biases: [Parameter], factors: [Parameter]
 
-    public init(channels: Int, initScale: Float = 10, rng: inout SplitMix64) {
+    public init(channels: Int, initScale: Float = 10, name: String = "entropy", rng: inout SplitMix64) {
         self.channels = channels
         let d = EntropyBottleneck.widths
         let layers = d.count - 1
@@ -26,12 +26,12 @@ public final class EntropyBottleneck: ParameterOwner {
         var m: [Parameter] = [], b: [Parameter] = [], f: [Parameter] = []
         for k in 0..<layers {
             let initial = log(expm1(1 / scale / Float(d[k + 1])))
-            m.append(Parameter("entropy.matrix\(k)", shape: [channels, d[k + 1], d[k]],
+            m.append(Parameter("\(name).matrix\(k)", shape: [channels, d[k + 1], d[k]],
                                value: [Float](repeating: initial, count: channels * d[k + 1] * d[k])))
-            b.append(Parameter("entropy.bias\(k)", shape: [channels, d[k + 1]],
+            b.append(Parameter("\(name).bias\(k)", shape: [channels, d[k + 1]],
                                value: (0..<channels * d[k + 1]).map { _ in rng.uniform() - 0.5 }))
             if k < layers - 1 {
-                f.append(Parameter("entropy.factor\(k)", shape: [channels, d[k + 1]],
+                f.append(Parameter("\(name).factor\(k)", shape: [channels, d[k + 1]],
                                    value: [Float](repeating: 0, count: channels * d[k + 1])))
             }
         }

@@ -58,9 +58,18 @@ public struct EntropyTables: Equatable, Sendable {
         return (lo + hi) / 2
     }
 
+    public var encoded: [UInt8] { CDFTable.encode(tables) }
+
+    public init(decoding bytes: [UInt8], channels: Int) throws {
+        self.channels = channels
+        tables = try CDFTable.decode(bytes, count: EntropyTables.qualities.count * channels)
+    }
+}
+
+extension CDFTable {
     // Serialised as: per table, offset (i32), symbol count (u16), then the frequencies as
     // LEB128 varints (most are small tail counts, so one byte instead of two).
-    public var encoded: [UInt8] {
+    static func encode(_ tables: [CDFTable]) -> [UInt8] {
         var w = ByteWriter()
         for t in tables {
             w.u32(UInt32(bitPattern: t.offset))
@@ -70,12 +79,12 @@ public struct EntropyTables: Equatable, Sendable {
         return w.bytes
     }
 
-    public init(decoding bytes: [UInt8], channels: Int) throws {
-        self.channels = channels
+    /// `count` tables from `encode`'s bytes, each validated.
+    static func decode(_ bytes: [UInt8], count: Int) throws -> [CDFTable] {
         var r = ByteReader(bytes)
         var out: [CDFTable] = []
         do {
-            for _ in 0..<(EntropyTables.qualities.count * channels) {
+            for _ in 0..<count {
                 let offset = Int32(bitPattern: try r.u32())
                 let count = Int(try r.u16())
                 guard count >= 1, count <= r.remaining else { throw ParameterFileError.malformed("CDF table length") }
@@ -89,6 +98,6 @@ public struct EntropyTables: Equatable, Sendable {
             throw ParameterFileError.malformed("CDF tables truncated")
         }
         guard r.remaining == 0 else { throw ParameterFileError.malformed("CDF tables have trailing bytes") }
-        tables = out
+        return out
     }
 }

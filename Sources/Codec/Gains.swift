@@ -8,15 +8,16 @@ import NN
 public final class Gains: ParameterOwner {
     public let levels: Int, channels: Int
     public let gain: Parameter, inverse: Parameter
+    public let name: String
 
-    public init(levels: Int, channels: Int) {
-        (self.levels, self.channels) = (levels, channels)
+    public init(levels: Int, channels: Int, name: String = "gain") {
+        (self.levels, self.channels, self.name) = (levels, channels, name)
         // Step sizes 1/g spaced by √2 per level, the middle level near 1.
         let g = (0..<levels).flatMap { l in
             [Float](repeating: Float.pow2((Float(l) - Float(levels - 1) / 2) / 2), count: channels)
         }
-        gain = Parameter("gain.encoder", shape: [levels, channels], value: g)
-        inverse = Parameter("gain.decoder", shape: [levels, channels], value: g.map { 1 / $0 })
+        gain = Parameter("\(name).encoder", shape: [levels, channels], value: g)
+        inverse = Parameter("\(name).decoder", shape: [levels, channels], value: g.map { 1 / $0 })
         let floor: Float = 1e-3
         for p in [gain, inverse] {
             p.project = { v in for i in v.indices { v[i] = max(v[i], floor) } }
@@ -34,7 +35,7 @@ public final class Gains: ParameterOwner {
     /// extrapolated from the end pair beyond them. Both lists are sorted ascending.
     public convenience init(resampling trained: Gains, from trainedLambdas: [Float], to lambdas: [Float]) {
         precondition(trainedLambdas.count == trained.levels && trained.levels >= 2, "need two trained levels")
-        self.init(levels: lambdas.count, channels: trained.channels)
+        self.init(levels: lambdas.count, channels: trained.channels, name: trained.name)
         let known = trainedLambdas.map { Foundation.log($0) }
         for (l, lambda) in lambdas.enumerated() {
             let t = Foundation.log(lambda)

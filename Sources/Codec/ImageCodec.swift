@@ -4,11 +4,17 @@ import NN
 
 // x: 1, 3, H, W in [0, 1];  y, ŷ: 1, M, ⌈H/16⌉, ⌈W/16⌉
 
-/// A trained model ready to code images: g_a, g_s, the gains and the integer CDF tables,
-/// loaded from a model file. `compress` returns exactly the bytes `decompress` takes.
+/// A trained model ready to code images: g_a, g_s, the gains and the integer CDF tables
+/// (with a hyperprior model, also h_a and the integer h_s), loaded from a model file.
+/// `compress` returns exactly the bytes `decompress` takes.
 public final class ImageCodec {
     public let model: CompressionModel
-    public let tables: EntropyTables
+    /// How ŷ is entropy-coded: with one table per quality and channel, or under the hyperprior.
+    enum LatentCoding {
+        case factorized(EntropyTables)
+        case hyperprior(HyperpriorCoder)
+    }
+    let coding: LatentCoding
     /// FNV-1a of the model file; written into every `.aeic` so a file is never decoded with
     /// another model's tables.
     public let identity: UInt64
@@ -18,30 +24,44 @@ public final class ImageCodec {
         let architecture: Architecture
         do { architecture = try Architecture(json: file.architecture) }
         catch { throw ParameterFileError.malformed("architecture description") }
-        guard architecture.kind == Architecture().kind, architecture.N > 0, architecture.N <= 1024,
-              architecture.M > 0, architecture.M <= 1024, !architecture.lambdas.isEmpty
-        else { throw ParameterFileError.architectureMismatch(expected: Architecture().kind, found: architecture.kind) }
+        guard architecture.isValid else {
+            throw ParameterFileError.architectureMismatch(expected: Architecture.kinds.joined(separator: " or "),
+                                                          found: file.architecture)
+        }
         model = CompressionModel(architecture)
-        try file.load(into: model.transformParameters)
-        guard let blob = file.blobs["entropy.tables"] else { throw ParameterFileError.missingTensor("entropy.tables") }
-        tables = try EntropyTables(decoding: blob, channels: architecture.M)
+        try file.load(into: model.codingParameters)
+        switch model.prior {
+        case .factorized:
+            guard let blob = file.blobs["entropy.tables"] else { throw ParameterFileError.missingTensor("entropy.tables") }
+            coding = .factorized(try EntropyTables(decoding: blob, channels: architecture.M))
+        case .hyperprior(let hyper):
+            coding = .hyperprior(try HyperpriorCoder(hyper: hyper, latentChannels: architecture.M, blobs: file.blobs))
+        }
         identity = FNV1a.hash(bytes)
     }
 
-    /// The model file for `model`: transforms and gains in Float16, CDF tables as integers.
+    /// The model file for `model`: transforms and gains in Float16; CDF tables (and the
+    /// integer h_s) as integers.
     public static func export(_ model: CompressionModel) -> [UInt8] {
-        let tables = EntropyTables(entropy: model.entropy, gains: model.gains)
+        let blobs: [String: [UInt8]]
+        switch model.prior {
+        case .factorized(let entropy):
+            blobs = ["entropy.tables": EntropyTables(entropy: entropy, gains: model.gains).encoded]
+        case .hyperprior(let hyper):
+            blobs = HyperpriorCoder.export(hyper, gains: model.gains)
+        }
         return ParameterFile(architecture: model.architecture.json,
-                             tensors: ParameterFile.entries(model.transformParameters),
-                             blobs: ["entropy.tables": tables.encoded]).encoded(precision: .float16)
+                             tensors: ParameterFile.entries(model.codingParameters),
+                             blobs: blobs).encoded(precision: .float16)
     }
 
-    /// The quantized latents ŷ = round(g_a(x)·g) at `quality`, x padded to a multiple of 16.
-    public func analyse(_ x: Tensor, quality: Int) -> [Int32] {
+    /// y = g_a(x) with x padded to a multiple of 16, and the quantized latents
+    /// ŷ = round(y·g) at `quality`.
+    public func analyse(_ x: Tensor, quality: Int) -> (y: Tensor, yHat: [Int32]) {
         let y = model.g_a.infer(ImageCodec.padded(x))
         let gain = model.gains.vectors(at: model.gains.position(quality: quality)).gain
         let plane = y.planeSize
-        return (0..<y.count).map { Int32((y.data[$0] * gain[$0 / plane]).rounded()) }
+        return (y, (0..<y.count).map { Int32((y.data[$0] * gain[$0 / plane]).rounded()) })
     }
 
     /// x̂ = g_s(ŷ·g⁻), cropped to `height`×`width` and clamped to [0, 1].
@@ -69,12 +89,16 @@ public final class ImageCodec {
     public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int) -> [UInt8] {
         precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
         precondition(EntropyTables.qualities.contains(quality), "quality must be 1…100")
-        let yHat = analyse(x, quality: quality)
-        let plane = ((x.h + 15) / 16) * ((x.w + 15) / 16)
+        let (y, yHat) = analyse(x, quality: quality)
         var encoder = RangeEncoder()
-        for c in 0..<model.architecture.M {
-            let table = tables.table(quality: quality, channel: c)
-            for p in 0..<plane { encoder.encode(yHat[c * plane + p], with: table) }
+        switch coding {
+        case .factorized(let tables):
+            for c in 0..<model.architecture.M {
+                let table = tables.table(quality: quality, channel: c)
+                for p in 0..<y.planeSize { encoder.encode(yHat[c * y.planeSize + p], with: table) }
+            }
+        case .hyperprior(let coder):
+            coder.encode(y, yHat, quality: quality, into: &encoder)
         }
         let alphaBytes = alpha.map { a in
             AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)
@@ -118,12 +142,18 @@ public final class ImageCodec {
         let plane = file.latentHeight * file.latentWidth
         var decoder = RangeDecoder(file.latents)
         var yHat = [Int32](repeating: 0, count: file.latentChannels * plane)
-        for c in 0..<file.latentChannels {
-            let table = tables.table(quality: file.quality, channel: c)
-            for p in 0..<plane {
-                yHat[c * plane + p] = decoder.decode(with: table)
-                if decoder.overran { throw ContainerError.corruptPayload }
+        switch coding {
+        case .factorized(let tables):
+            for c in 0..<file.latentChannels {
+                let table = tables.table(quality: file.quality, channel: c)
+                for p in 0..<plane {
+                    yHat[c * plane + p] = decoder.decode(with: table)
+                    if decoder.overran { throw ContainerError.corruptPayload }
+                }
             }
+        case .hyperprior(let coder):
+            yHat = try coder.decode(from: &decoder, quality: file.quality, channels: file.latentChannels,
+                                    height: file.latentHeight, width: file.latentWidth)
         }
         guard !decoder.isDamaged else { throw ContainerError.corruptPayload }
         return yHat

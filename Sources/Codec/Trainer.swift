@@ -61,6 +61,21 @@ public final class Trainer {
         adam.restore(step: step, m: try moments("m"), v: try moments("v"))
     }
 
+    /// A fresh run of `architecture` whose parameters start from those of another run's
+    /// checkpoint wherever names and shapes match (e.g. a hyperprior model from a trained
+    /// factorized model's transforms and gains); the rest keep their initialisation.
+    /// Returns the names of the parameters taken from `file`.
+    public static func warmStart(from file: ParameterFile, architecture: Architecture,
+                                 options: Options) throws -> (trainer: Trainer, loaded: [String]) {
+        let trainer = Trainer(model: CompressionModel(architecture, seed: options.seed), options: options)
+        let matching = trainer.model.parameters.filter { file.tensor($0.name)?.shape == $0.shape }
+        guard !matching.isEmpty else {
+            throw ParameterFileError.malformed("no parameter of this architecture to start from")
+        }
+        try file.load(into: matching)
+        return (trainer, matching.map(\.name))
+    }
+
     /// Parameters, Adam moments and the step, at full precision.
     public func checkpoint() -> ParameterFile {
         let state = adam.state

@@ -29,3 +29,27 @@ public final class Residual: Layer {
     public func backward(_ dy: Tensor) -> Tensor { dy + body.backward(dy) }
     public func clearCache() { body.clearCache() }
 }
+
+/// Clamping to [lower, upper]: y = min(max(x, lower), upper); the gradient passes where x
+/// lies strictly inside. A bounded ReLU (lower 0) keeps activations in a range fixed before
+/// training, which an integer version of the network can then represent exactly.
+public final class Clamp: Layer {
+    public let lower: Float, upper: Float
+    private var input: Tensor?
+    public init(lower: Float, upper: Float) { (self.lower, self.upper) = (lower, upper) }
+    public var parameters: [Parameter] { [] }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        input = x
+        return x.map { min(max($0, lower), upper) }
+    }
+
+    public func clearCache() { input = nil }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("backward before forward") }
+        var dx = dy
+        for k in 0..<dx.count where !(x.data[k] > lower && x.data[k] < upper) { dx.data[k] = 0 }
+        return dx
+    }
+}

@@ -41,6 +41,14 @@ extension BLASRuntime {
 
     /// What the layers' GEMMs use; `.bfloat16` only where `bfloat16Supported`.
     nonisolated(unsafe) public static var gemmPrecision = GEMMPrecision.float32
+
+    /// `body` with the layers' GEMMs in `precision`, the setting restored after.
+    public static func with<R>(_ precision: GEMMPrecision, _ body: () throws -> R) rethrows -> R {
+        let saved = gemmPrecision
+        gemmPrecision = precision
+        defer { gemmPrecision = saved }
+        return try body()
+    }
 }
 
 /// The left operand op(A) (m×k) of a layer's GEMMs, often shared by many (the weights across

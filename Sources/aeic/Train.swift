@@ -20,6 +20,11 @@ struct TrainCodec: ParsableCommand {
     @Option(help: "Checkpoint file to write (and to resume from with --resume).")
     var out: String
     @Flag(help: "Continue from the checkpoint in --out.") var resume = false
+    @Option(name: .customLong("init"), help: ArgumentHelp(
+        "Start a new run from this checkpoint's parameters where names and shapes match (e.g. a hyperprior model from a factorized one).",
+        valueName: "checkpoint"))
+    var initFrom: String?
+    @Option(help: "The prior on the latents: factorized or hyperprior.") var arch = "factorized"
     @Option(help: "Stop after this many steps in total.") var steps = 1_000_000
     @Option(help: "Stop after this many minutes.") var minutes: Double = .infinity
     @Option(help: "Images per batch.") var batch = 8
@@ -33,6 +38,7 @@ struct TrainCodec: ParsableCommand {
     @OptionGroup var precision: PrecisionOptions
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
     @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
+    @Option(name: .customLong("hyper-N"), help: "Channels of the hyperprior and of z.") var hyperN = 96
     @Option(parsing: .upToNextOption,
             help: "Rate–distortion trade-offs λ, lowest rate first (default: the checkpoint's, or \(Architecture.defaultLambdas.map { "\($0)" }.joined(separator: " "))). Resuming with others resamples the trained gains.")
     var lambdas: [Float] = []
@@ -42,6 +48,10 @@ struct TrainCodec: ParsableCommand {
 
     func validate() throws {
         _ = try schedule()
+        guard ["factorized", "hyperprior"].contains(arch) else {
+            throw ValidationError("--arch takes factorized or hyperprior")
+        }
+        guard !(resume && initFrom != nil) else { throw ValidationError("--resume and --init exclude each other") }
         guard lambdas.isEmpty || (lambdas.count >= 2 && lambdas.allSatisfy({ $0 > 0 })
                                   && zip(lambdas, lambdas.dropFirst()).allSatisfy({ $0 < $1 })) else {
             throw ValidationError("--lambdas needs two or more positive values in ascending order")
@@ -75,8 +85,22 @@ struct TrainCodec: ParsableCommand {
             trainer = try Trainer(resuming: file, options: options)
             warn("resuming at step \(trainer.step)")
         } else {
-            let architecture = Architecture(N: n, M: m, lambdas: options.lambdas ?? Architecture.defaultLambdas)
-            trainer = Trainer(model: CompressionModel(architecture, seed: seed), options: options)
+            var architecture = Architecture(kind: arch == "hyperprior" ? Architecture.hyperprior : Architecture.factorized,
+                                            N: n, M: m, hyperN: hyperN,
+                                            lambdas: options.lambdas ?? Architecture.defaultLambdas)
+            if let initFrom {
+                let file: ParameterFile
+                do { file = try ParameterFile(decoding: try FileIO.read(initFrom)) }
+                catch { throw CLIError(initFrom, error) }
+                if options.lambdas == nil, let trained = try? Architecture(json: file.architecture) {
+                    architecture.lambdas = trained.lambdas
+                }
+                let (started, loaded) = try Trainer.warmStart(from: file, architecture: architecture, options: options)
+                trainer = started
+                warn("\(loaded.count) of \(trainer.model.parameters.count) parameters from \(initFrom)")
+            } else {
+                trainer = Trainer(model: CompressionModel(architecture, seed: seed), options: options)
+            }
         }
         warn("\(set.count) photos, batch \(batch)×\(crop)², λ \(trainer.model.architecture.lambdas), BLAS core \(BLASRuntime.coreName), GEMMs in \(precision.precision)")
         let start = Date(), firstStep = trainer.step

@@ -4,8 +4,8 @@ import EntropyCoding
 import NN
 
 /// A tiny untrained model: enough to exercise every path of the format quickly.
-func tinyCodec(seed: UInt64 = 3) throws -> ImageCodec {
-    let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: seed)
+func tinyCodec(seed: UInt64 = 3, kind: String = Architecture.factorized) throws -> ImageCodec {
+    let model = CompressionModel(Architecture(kind: kind, N: 8, M: 4, hyperN: 3, lambdas: [0.01, 0.1]), seed: seed)
     return try ImageCodec(modelFile: ImageCodec.export(model))
 }
 
@@ -20,16 +20,21 @@ func testImage(h: Int, w: Int) -> Tensor {
 
 final class ImageCodecTests: XCTestCase {
     func testRoundTripOddSizesKeepsLatents() throws {
-        let codec = try tinyCodec()
-        for (h, w) in [(1, 1), (1, 17), (15, 2), (16, 16), (33, 20)] {
-            let x = testImage(h: h, w: w)
-            let bytes = codec.compress(x, alpha: nil, channels: 3, quality: 60)
-            let file = try Container(decoding: bytes, maxPixels: 1 << 20)
-            XCTAssertEqual(try codec.decodeLatents(file), codec.analyse(x, quality: 60), "\(h)x\(w)")
-            let decoded = try codec.decompress(bytes, maxPixels: 1 << 20)
-            XCTAssertEqual(decoded.rgb.shape, [1, 3, h, w])
-            XCTAssertTrue(decoded.rgb.data.allSatisfy { $0 >= 0 && $0 <= 1 })
+        for kind in Architecture.kinds {
+            let codec = try tinyCodec(kind: kind)
+            for (h, w) in [(1, 1), (1, 17), (15, 2), (16, 16), (33, 20), (80, 120)] {
+                try checkRoundTrip(codec, testImage(h: h, w: w), "\(kind) \(h)x\(w)")
+            }
         }
+    }
+
+    func checkRoundTrip(_ codec: ImageCodec, _ x: Tensor, _ what: String) throws {
+        let bytes = codec.compress(x, alpha: nil, channels: 3, quality: 60)
+        let file = try Container(decoding: bytes, maxPixels: 1 << 20)
+        XCTAssertEqual(try codec.decodeLatents(file), codec.analyse(x, quality: 60).yHat, what)
+        let decoded = try codec.decompress(bytes, maxPixels: 1 << 20)
+        XCTAssertEqual(decoded.rgb.shape, [1, 3, x.h, x.w], what)
+        XCTAssertTrue(decoded.rgb.data.allSatisfy { $0 >= 0 && $0 <= 1 }, what)
     }
 
     func testAlphaIsLossless() throws {
@@ -42,11 +47,13 @@ final class ImageCodecTests: XCTestCase {
     }
 
     func testQualityRaisesRate() throws {
-        let codec = try tinyCodec()
-        let x = testImage(h: 48, w: 48)
-        let low = codec.compress(x, alpha: nil, channels: 3, quality: 1).count
-        let high = codec.compress(x, alpha: nil, channels: 3, quality: 100).count
-        XCTAssertLessThan(low, high)
+        for kind in Architecture.kinds {
+            let codec = try tinyCodec(kind: kind)
+            let x = testImage(h: 48, w: 48)
+            let low = codec.compress(x, alpha: nil, channels: 3, quality: 1).count
+            let high = codec.compress(x, alpha: nil, channels: 3, quality: 100).count
+            XCTAssertLessThan(low, high, kind)
+        }
     }
 
     func testEveryFlippedByteAndEveryCutIsATypedError() throws {
@@ -100,7 +107,8 @@ final class ImageCodecTests: XCTestCase {
 
     func testTablesSurviveSerialisation() throws {
         let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: 3)
-        let tables = EntropyTables(entropy: model.entropy, gains: model.gains)
+        guard case .factorized(let entropy) = model.prior else { return XCTFail("factorized model expected") }
+        let tables = EntropyTables(entropy: entropy, gains: model.gains)
         XCTAssertEqual(try EntropyTables(decoding: tables.encoded, channels: 4), tables)
     }
 }

@@ -100,6 +100,18 @@ final class LayerTests: XCTestCase {
         GradientChecker().check(block, input: randomTensor(n: 1, c: 2, h: 5, w: 5, seed: 13))
     }
 
+    func testClampGradient() {
+        var rng = SplitMix64(seed: 6)
+        let block = Sequential([
+            Conv2D("a", in: 2, out: 3, kernel: 3, rng: &rng), Clamp(lower: -0.6, upper: 0.5),
+            Conv2D("b", in: 3, out: 2, kernel: 3, rng: &rng),
+        ])
+        GradientChecker(step: 2e-3).check(block, input: randomTensor(n: 1, c: 2, h: 5, w: 5, seed: 13))
+        let clamp = Clamp(lower: 0, upper: 8)
+        XCTAssertEqual(clamp.forward(Tensor(n: 1, c: 1, h: 1, w: 3, data: [-1, 3, 9])).data, [0, 3, 8])
+        XCTAssertEqual(clamp.backward(Tensor(n: 1, c: 1, h: 1, w: 3, data: [1, 1, 1])).data, [0, 1, 0])
+    }
+
     func testMSEGradient() {
         let a = randomTensor(n: 1, c: 1, h: 2, w: 3, seed: 1), b = randomTensor(n: 1, c: 1, h: 2, w: 3, seed: 2)
         let (loss, grad) = mseLoss(a, b)

@@ -1,0 +1,96 @@
+import Foundation
+import NN
+
+// y: N, M, H, W (un-gained latents);  z: N, Nh, ⌈H/4⌉, ⌈W/4⌉;  σ: N, M, H, W
+
+/// The scale hyperprior of Ballé et al. 2018 ("Variational image compression with a scale
+/// hyperprior"): z = h_a(|y|) summarises where the latents are large; ẑ is coded with a
+/// factorized density, and h_s(ẑ) predicts the scale σ of every latent for the Gaussian
+/// conditional. z has its own gains per quality level, like y, so its bits follow the rate.
+///
+/// h_s's activations are bounded (its input to ±`inputBound`, its hidden ReLUs to
+/// [0, `activationBound`]) so that `ScaleIndexer` can run it in exact integer arithmetic:
+/// the encoder and every decoder must pick the same table for each latent.
+public final class Hyperprior: ParameterOwner {
+    public static let inputBound: Float = 32
+    public static let activationBound: Float = 8
+    public let h_a: Sequential
+    public let h_s: Sequential
+    public let entropy: EntropyBottleneck
+    public let gains: Gains
+
+    public init(N: Int, M: Int, levels: Int, rng: inout SplitMix64) {
+        h_a = Sequential([
+            Conv2D("h_a.0", in: M, out: N, kernel: 3, stride: 1, rng: &rng), LeakyReLU(),
+            Conv2D("h_a.2", in: N, out: N, kernel: 5, stride: 2, rng: &rng), LeakyReLU(),
+            Conv2D("h_a.4", in: N, out: N, kernel: 5, stride: 2, rng: &rng),
+        ])
+        h_s = Sequential([
+            Clamp(lower: -Hyperprior.inputBound, upper: Hyperprior.inputBound),
+            ConvTranspose2D("h_s.0", in: N, out: N, kernel: 5, stride: 2, rng: &rng),
+            Clamp(lower: 0, upper: Hyperprior.activationBound),
+            ConvTranspose2D("h_s.2", in: N, out: N, kernel: 5, stride: 2, rng: &rng),
+            Clamp(lower: 0, upper: Hyperprior.activationBound),
+            Conv2D("h_s.4", in: N, out: M, kernel: 3, stride: 1, rng: &rng), LeakyReLU(),
+        ])
+        entropy = EntropyBottleneck(channels: N, name: "hyper.entropy", rng: &rng)
+        gains = Gains(levels: levels, channels: N, name: "hyper.gain")
+    }
+
+    public var parameters: [Parameter] { h_a.parameters + h_s.parameters + entropy.parameters + gains.parameters }
+
+    /// The convolutions of h_s, in order: what `ScaleIndexer` quantizes.
+    var synthesisLayers: [Layer] { h_s.layers.filter { !$0.parameters.isEmpty } }
+
+    /// Bits of y's noisy latents `q.noisy` under the hyperprior, plus the bits of z. The
+    /// rate's gradients (scaled by `scale`) go to `dNoisy` and `dGain` (y's, per image and
+    /// channel) and to the hyperprior's parameters; the return value also carries dL/dy
+    /// through h_a.
+    func bits(_ y: Tensor, _ q: GainedQuantization, rng: inout SplitMix64, scale: Float,
+              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> (bits: Double, dy: Tensor) {
+        let z = h_a.forward(y.map { abs($0) })
+        let qz = GainedQuantization(z, gains: gains, levels: q.levels, rng: &rng)
+        var dzNoisy = Tensor(zerosLike: z)
+        var dzGain = [Float](repeating: 0, count: qz.gain.count)
+        let zBits = dzNoisy.data.withUnsafeMutableBufferPointer { dv in
+            dzGain.withUnsafeMutableBufferPointer { dg in
+                entropy.bits(qz.noisy, gains: qz.gain, scale: scale, dv: dv.baseAddress!, dGain: dg.baseAddress!)
+            }
+        }
+        let sigma = Hyperprior.cropped(h_s.forward(qz.decoded), height: y.h, width: y.w)
+        var dSigma = Tensor(zerosLike: sigma)
+        let yBits = dSigma.data.withUnsafeMutableBufferPointer { ds in
+            GaussianConditional.bits(q.noisy, sigma: sigma, gains: q.gain, scale: scale,
+                                     dv: dNoisy, dSigma: ds.baseAddress!, dGain: dGain)
+        }
+        let dzDecoded = h_s.backward(Hyperprior.padded(dSigma, height: 4 * z.h, width: 4 * z.w))
+        let dz = qz.backward(z, dNoisy: dzNoisy, dGain: dzGain, dDecoded: dzDecoded, gains: gains)
+        var dy = h_a.backward(dz)
+        for k in 0..<dy.count where y.data[k] < 0 { dy.data[k] = -dy.data[k] }
+        return (zBits + yBits, dy)
+    }
+
+    /// The top-left `height`×`width` of every plane: h_s upsamples z by 4, which covers y.
+    static func cropped(_ t: Tensor, height: Int, width: Int) -> Tensor {
+        guard t.h != height || t.w != width else { return t }
+        var out = Tensor(n: t.n, c: t.c, h: height, w: width)
+        for plane in 0..<(t.n * t.c) {
+            for row in 0..<height {
+                for col in 0..<width { out.data[(plane * height + row) * width + col] = t.data[(plane * t.h + row) * t.w + col] }
+            }
+        }
+        return out
+    }
+
+    /// The adjoint of `cropped`: zeros beyond the cropped region.
+    static func padded(_ t: Tensor, height: Int, width: Int) -> Tensor {
+        guard t.h != height || t.w != width else { return t }
+        var out = Tensor(n: t.n, c: t.c, h: height, w: width)
+        for plane in 0..<(t.n * t.c) {
+            for row in 0..<t.h {
+                for col in 0..<t.w { out.data[(plane * height + row) * width + col] = t.data[(plane * t.h + row) * t.w + col] }
+            }
+        }
+        return out
+    }
+}

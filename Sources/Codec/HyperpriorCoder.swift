@@ -1,0 +1,68 @@
+import EntropyCoding
+import NN
+
+// y: 1, M, h, w (un-gained);  ŷ: M·h·w integers;  ẑ: Nh·⌈h/4⌉·⌈w/4⌉ integers
+
+/// The coding of y under a scale hyperprior: first ẑ, the side information, with its
+/// factorized tables at the file's quality; then every latent of ŷ with the Gaussian table
+/// whose index `ScaleIndexer` computes from ẑ in integers.
+struct HyperpriorCoder {
+    let hyper: Hyperprior
+    let zTables: EntropyTables
+    /// One table per scale of `GaussianConditional.scaleTable`.
+    let yTables: [CDFTable]
+    let indexer: ScaleIndexer
+
+    static let blobs = (z: "hyper.z.tables", y: "hyper.y.tables", indexer: "hyper.h_s")
+
+    init(hyper: Hyperprior, latentChannels: Int, blobs: [String: [UInt8]]) throws {
+        func blob(_ name: String) throws -> [UInt8] {
+            guard let bytes = blobs[name] else { throw ParameterFileError.missingTensor(name) }
+            return bytes
+        }
+        self.hyper = hyper
+        zTables = try EntropyTables(decoding: try blob(HyperpriorCoder.blobs.z), channels: hyper.entropy.channels)
+        yTables = try CDFTable.decode(try blob(HyperpriorCoder.blobs.y), count: GaussianConditional.scaleTable.count)
+        indexer = try ScaleIndexer(ScaleIndexer.Quantized(decoding: try blob(HyperpriorCoder.blobs.indexer)),
+                                   hyper: hyper, latentChannels: latentChannels)
+    }
+
+    /// What `init` reads, made from a trained model.
+    static func export(_ hyper: Hyperprior, gains: Gains) -> [String: [UInt8]] {
+        [blobs.z: EntropyTables(entropy: hyper.entropy, gains: hyper.gains).encoded,
+         blobs.y: CDFTable.encode(GaussianConditional.tables),
+         blobs.indexer: ScaleIndexer.quantize(hyper, gains: gains).encoded]
+    }
+
+    func encode(_ y: Tensor, _ yHat: [Int32], quality: Int, into encoder: inout RangeEncoder) {
+        let z = hyper.h_a.infer(y.map { abs($0) })
+        let gain = hyper.gains.vectors(at: hyper.gains.position(quality: quality)).gain
+        let plane = z.planeSize
+        let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / plane]).rounded()) }
+        for c in 0..<z.c {
+            let table = zTables.table(quality: quality, channel: c)
+            for p in 0..<plane { encoder.encode(zHat[c * plane + p], with: table) }
+        }
+        let indexes = indexer.indexes(zHat, quality: quality, height: y.h, width: y.w)
+        for k in 0..<yHat.count { encoder.encode(yHat[k], with: yTables[Int(indexes[k])]) }
+    }
+
+    func decode(from decoder: inout RangeDecoder, quality: Int, channels: Int, height: Int, width: Int) throws -> [Int32] {
+        let zPlane = ((height + 3) / 4) * ((width + 3) / 4)
+        var zHat = [Int32](repeating: 0, count: hyper.entropy.channels * zPlane)
+        for c in 0..<hyper.entropy.channels {
+            let table = zTables.table(quality: quality, channel: c)
+            for p in 0..<zPlane {
+                zHat[c * zPlane + p] = decoder.decode(with: table)
+                if decoder.overran { throw ContainerError.corruptPayload }
+            }
+        }
+        let indexes = indexer.indexes(zHat, quality: quality, height: height, width: width)
+        var yHat = [Int32](repeating: 0, count: channels * height * width)
+        for k in yHat.indices {
+            yHat[k] = decoder.decode(with: yTables[Int(indexes[k])])
+            if decoder.overran { throw ContainerError.corruptPayload }
+        }
+        return yHat
+    }
+}
