@@ -2,30 +2,36 @@ import Foundation
 import EntropyCoding
 import NN
 
-/// The integer CDF tables that decide every latent symbol's probability: one per quality
-/// 1…100 and latent channel, made once from the learned density when a model is exported
-/// and stored in the model file. Coding reads only these integers, never the density.
+/// The integer CDF tables that decide every symbol's probability under a factorized density:
+/// one per gain vector and channel (for y, one vector per quality 1…100; for the
+/// hyperprior's z, one per trained level), made once from the learned density when a model
+/// is exported and stored in the model file. Coding reads only these integers, never the
+/// density.
 public struct EntropyTables: Equatable, Sendable {
     public static let qualities = 1...100
     /// Tail mass left to the escape symbol on each side.
     static let tail = 1e-6
     static let maxSymbols = 4096
     public let channels: Int
-    let tables: [CDFTable]     // (quality − 1) · channels + channel
+    let tables: [CDFTable]     // set · channels + channel
 
-    public func table(quality: Int, channel: Int) -> CDFTable {
-        tables[(quality - 1) * channels + channel]
+    public func table(set: Int, channel: Int) -> CDFTable {
+        tables[set * channels + channel]
     }
 
-    /// Tables from the density of `entropy` at each quality's gains.
-    public init(entropy: EntropyBottleneck, gains: Gains) {
+    /// Tables from the density of `entropy` at each of `gainVectors`.
+    public init(entropy: EntropyBottleneck, gainVectors: [[Float]]) {
         channels = entropy.channels
-        var out: [CDFTable] = []
-        for q in EntropyTables.qualities {
-            let g = gains.vectors(at: gains.position(quality: q)).gain
-            for c in 0..<channels { out.append(EntropyTables.table(entropy, channel: c, gain: g[c])) }
+        tables = gainVectors.flatMap { g in
+            (0..<entropy.channels).map { EntropyTables.table(entropy, channel: $0, gain: g[$0]) }
         }
-        tables = out
+    }
+
+    /// One set per quality 1…100, at its (interpolated) gains.
+    public init(entropy: EntropyBottleneck, gains: Gains) {
+        self.init(entropy: entropy, gainVectors: EntropyTables.qualities.map {
+            gains.vectors(at: gains.position(quality: $0)).gain
+        })
     }
 
     static func table(_ entropy: EntropyBottleneck, channel c: Int, gain: Float) -> CDFTable {
@@ -60,9 +66,9 @@ public struct EntropyTables: Equatable, Sendable {
 
     public var encoded: [UInt8] { CDFTable.encode(tables) }
 
-    public init(decoding bytes: [UInt8], channels: Int) throws {
+    public init(decoding bytes: [UInt8], sets: Int = EntropyTables.qualities.count, channels: Int) throws {
         self.channels = channels
-        tables = try CDFTable.decode(bytes, count: EntropyTables.qualities.count * channels)
+        tables = try CDFTable.decode(bytes, count: sets * channels)
     }
 }
 

@@ -66,6 +66,9 @@ public final class Gains: ParameterOwner {
         return (mix(gain.value), mix(inverse.value))
     }
 
+    /// The trained level nearest to `quality`.
+    public func nearestLevel(quality: Int) -> Int { Int(position(quality: quality).rounded()) }
+
     /// The level position of a user quality 1…100 (1 is the lowest rate, 100 the highest).
     public func position(quality: Int) -> Float {
         Float(min(max(quality, 1), 100) - 1) / 99 * Float(levels - 1)

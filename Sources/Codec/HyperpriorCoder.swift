@@ -3,9 +3,11 @@ import NN
 
 // y: 1, M, h, w (un-gained);  ŷ: M·h·w integers;  ẑ: Nh·⌈h/4⌉·⌈w/4⌉ integers
 
-/// The coding of y under a scale hyperprior: first ẑ, the side information, with its
-/// factorized tables at the file's quality; then every latent of ŷ with the Gaussian table
-/// whose index `ScaleIndexer` computes from ẑ in integers.
+/// The coding of y under a scale hyperprior: first ẑ, the side information, quantized with
+/// the gains of the trained level nearest the file's quality and coded with that level's
+/// factorized tables (side information needs no finer steps, and 10 sets of tables instead
+/// of 100 keep the model file small); then every latent of ŷ with the Gaussian table whose
+/// index `ScaleIndexer` computes from ẑ in integers.
 struct HyperpriorCoder {
     let hyper: Hyperprior
     let zTables: EntropyTables
@@ -21,7 +23,8 @@ struct HyperpriorCoder {
             return bytes
         }
         self.hyper = hyper
-        zTables = try EntropyTables(decoding: try blob(HyperpriorCoder.blobs.z), channels: hyper.entropy.channels)
+        zTables = try EntropyTables(decoding: try blob(HyperpriorCoder.blobs.z), sets: hyper.gains.levels,
+                                    channels: hyper.entropy.channels)
         yTables = try CDFTable.decode(try blob(HyperpriorCoder.blobs.y), count: GaussianConditional.scaleTable.count)
         indexer = try ScaleIndexer(ScaleIndexer.Quantized(decoding: try blob(HyperpriorCoder.blobs.indexer)),
                                    hyper: hyper, latentChannels: latentChannels)
@@ -29,18 +32,22 @@ struct HyperpriorCoder {
 
     /// What `init` reads, made from a trained model.
     static func export(_ hyper: Hyperprior, gains: Gains) -> [String: [UInt8]] {
-        [blobs.z: EntropyTables(entropy: hyper.entropy, gains: hyper.gains).encoded,
+        let levels = (0..<hyper.gains.levels).map { l in
+            Array(hyper.gains.gain.value[(l * hyper.gains.channels)..<((l + 1) * hyper.gains.channels)])
+        }
+        return [blobs.z: EntropyTables(entropy: hyper.entropy, gainVectors: levels).encoded,
          blobs.y: CDFTable.encode(GaussianConditional.tables),
          blobs.indexer: ScaleIndexer.quantize(hyper, gains: gains).encoded]
     }
 
     func encode(_ y: Tensor, _ yHat: [Int32], quality: Int, into encoder: inout RangeEncoder) {
         let z = hyper.h_a.infer(y.map { abs($0) })
-        let gain = hyper.gains.vectors(at: hyper.gains.position(quality: quality)).gain
+        let level = hyper.gains.nearestLevel(quality: quality)
+        let gain = hyper.gains.gain.value[(level * z.c)...]
         let plane = z.planeSize
-        let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / plane]).rounded()) }
+        let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[gain.startIndex + $0 / plane]).rounded()) }
         for c in 0..<z.c {
-            let table = zTables.table(quality: quality, channel: c)
+            let table = zTables.table(set: level, channel: c)
             for p in 0..<plane { encoder.encode(zHat[c * plane + p], with: table) }
         }
         let indexes = indexer.indexes(zHat, quality: quality, height: y.h, width: y.w)
@@ -50,8 +57,9 @@ struct HyperpriorCoder {
     func decode(from decoder: inout RangeDecoder, quality: Int, channels: Int, height: Int, width: Int) throws -> [Int32] {
         let zPlane = ((height + 3) / 4) * ((width + 3) / 4)
         var zHat = [Int32](repeating: 0, count: hyper.entropy.channels * zPlane)
+        let level = hyper.gains.nearestLevel(quality: quality)
         for c in 0..<hyper.entropy.channels {
-            let table = zTables.table(quality: quality, channel: c)
+            let table = zTables.table(set: level, channel: c)
             for p in 0..<zPlane {
                 zHat[c * zPlane + p] = decoder.decode(with: table)
                 if decoder.overran { throw ContainerError.corruptPayload }

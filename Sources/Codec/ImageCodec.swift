@@ -94,7 +94,7 @@ public final class ImageCodec {
         switch coding {
         case .factorized(let tables):
             for c in 0..<model.architecture.M {
-                let table = tables.table(quality: quality, channel: c)
+                let table = tables.table(set: quality - 1, channel: c)
                 for p in 0..<y.planeSize { encoder.encode(yHat[c * y.planeSize + p], with: table) }
             }
         case .hyperprior(let coder):
@@ -145,7 +145,7 @@ public final class ImageCodec {
         switch coding {
         case .factorized(let tables):
             for c in 0..<file.latentChannels {
-                let table = tables.table(quality: file.quality, channel: c)
+                let table = tables.table(set: file.quality - 1, channel: c)
                 for p in 0..<plane {
                     yHat[c * plane + p] = decoder.decode(with: table)
                     if decoder.overran { throw ContainerError.corruptPayload }

@@ -25,8 +25,8 @@ public final class ScaleIndexer {
         /// Per convolution of h_s: e_l, and the weights and biases in the layer's layout.
         public var exponents: [Int]
         public var weights: [[Int32]], biases: [[Int32]]
-        /// Per quality q and channel c, at (q − 1)·channels + c: z's decoder gain
-        /// g⁻·2^(fraction + gainBits), and y's encoder gain g·2^gainBits.
+        /// z's decoder gain g⁻·2^(fraction + gainBits) per trained level l and channel c, at
+        /// l·channels + c; y's encoder gain g·2^gainBits per quality q, at (q − 1)·channels + c.
         public var zInverse: [Int32], yGain: [Int32]
         /// thresholds[j]: the least (last layer's output × y's gain) that picks table j + 1.
         public var thresholds: [Int64]
@@ -35,15 +35,16 @@ public final class ScaleIndexer {
     public let quantized: Quantized
     let convolutions: [Layer]
     let zChannels: Int, yChannels: Int
+    let zGains: Gains
 
     /// Loads `quantized` into `hyper`'s h_s, after checking that it computes exactly.
     public init(_ quantized: Quantized, hyper: Hyperprior, latentChannels: Int) throws {
         convolutions = hyper.synthesisLayers
-        (zChannels, yChannels) = (hyper.entropy.channels, latentChannels)
+        (zChannels, yChannels, zGains) = (hyper.entropy.channels, latentChannels, hyper.gains)
         let qualities = EntropyTables.qualities.count
         guard quantized.exponents.count == convolutions.count, quantized.weights.count == convolutions.count,
               quantized.biases.count == convolutions.count,
-              quantized.zInverse.count == qualities * zChannels, quantized.yGain.count == qualities * yChannels,
+              quantized.zInverse.count == hyper.gains.levels * zChannels, quantized.yGain.count == qualities * yChannels,
               quantized.thresholds.count == GaussianConditional.scaleTable.count - 1,
               quantized.zInverse.allSatisfy({ $0 >= 0 }), quantized.yGain.allSatisfy({ $0 >= 0 }),
               zip(quantized.thresholds, quantized.thresholds.dropFirst()).allSatisfy({ $0 <= $1 })
@@ -106,10 +107,9 @@ public final class ScaleIndexer {
                 }
             }
         }
-        var zInverse: [Int32] = [], yGain: [Int32] = []
-        for q in EntropyTables.qualities {
-            zInverse += hyper.gains.vectors(at: hyper.gains.position(quality: q)).inverse.map { fixed($0, bits: fraction + gainBits) }
-            yGain += gains.vectors(at: gains.position(quality: q)).gain.map { fixed($0, bits: gainBits) }
+        let zInverse = hyper.gains.inverse.value.map { fixed($0, bits: fraction + gainBits) }
+        let yGain = EntropyTables.qualities.flatMap { q in
+            gains.vectors(at: gains.position(quality: q)).gain.map { fixed($0, bits: gainBits) }
         }
         let scales = GaussianConditional.scaleTable
         let unit = pow(2, Double(exponents.last! + fraction + gainBits))
@@ -145,7 +145,7 @@ public final class ScaleIndexer {
         let (zh, zw) = ((height + 3) / 4, (width + 3) / 4)
         precondition(zHat.count == zChannels * zh * zw, "ẑ does not match the latent size")
         let plane = zh * zw, limit = ScaleIndexer.inputBound(0)
-        let inverse = quantized.zInverse[((quality - 1) * zChannels)...]
+        let inverse = quantized.zInverse[(zGains.nearestLevel(quality: quality) * zChannels)...]
         var a = Tensor(n: 1, c: zChannels, h: zh, w: zw, data: (0..<zHat.count).map { k in
             let v = ScaleIndexer.shifted(Int64(zHat[k]) * Int64(inverse[inverse.startIndex + k / plane]), by: ScaleIndexer.gainBits)
             return Float(min(max(v, -limit), limit))

@@ -68,7 +68,8 @@ final class ScaleIndexerTests: XCTestCase {
         }
         let (h, w, quality) = (12, 8, 80)
         let z = randomZ(6 * 3 * 2, seed: 2, spread: 6)
-        let zInverse = trained.gains.vectors(at: trained.gains.position(quality: quality)).inverse
+        let level = trained.gains.nearestLevel(quality: quality)
+        let zInverse = Array(trained.gains.inverse.value[(level * 6)..<((level + 1) * 6)])
         let zHat = Tensor(n: 1, c: 6, h: 3, w: 2, data: z.indices.map { Float(z[$0]) * zInverse[$0 / 6] })
         let sigma = Hyperprior.cropped(trained.h_s.infer(zHat), height: h, width: w)
         let gain = reference.gains.vectors(at: reference.gains.position(quality: quality)).gain
@@ -107,7 +108,7 @@ final class ScaleIndexerTests: XCTestCase {
         var (h, w) = ((height + 3) / 4, (width + 3) / 4)
         let limit = ScaleIndexer.inputBound(0)
         var a = z.indices.map { k -> Int64 in
-            let v = ScaleIndexer.shifted(Int64(z[k]) * Int64(q.zInverse[(quality - 1) * zc + k / (h * w)]), by: ScaleIndexer.gainBits)
+            let v = ScaleIndexer.shifted(Int64(z[k]) * Int64(q.zInverse[indexer.zGains.nearestLevel(quality: quality) * zc + k / (h * w)]), by: ScaleIndexer.gainBits)
             return min(max(v, -limit), limit)
         }
         for (l, layer) in indexer.convolutions.enumerated() {
