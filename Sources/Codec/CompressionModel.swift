@@ -50,19 +50,24 @@ public final class CompressionModel: ParameterOwner {
         gains = Gains(levels: architecture.levels, channels: m)
     }
 
-    public var parameters: [Parameter] { sharedParameters + gains.parameters }
-
-    /// Everything but y's gains: what all quality levels share, and what survives a change
-    /// of the levels.
-    public var sharedParameters: [Parameter] {
-        g_a.parameters + g_s.parameters + priorParameters
+    public var parameters: [Parameter] {
+        switch prior {
+        case .factorized(let entropy): return g_a.parameters + g_s.parameters + entropy.parameters + gains.parameters
+        case .hyperprior(let hyper): return g_a.parameters + g_s.parameters + hyper.parameters + gains.parameters
+        }
     }
 
-    public var priorParameters: [Parameter] {
-        switch prior {
-        case .factorized(let entropy): return entropy.parameters
-        case .hyperprior(let hyper): return hyper.parameters
-        }
+    /// The per-level gains: y's, and with a hyperprior z's.
+    public var levelGains: [Gains] {
+        guard case .hyperprior(let hyper) = prior else { return [gains] }
+        return [gains, hyper.gains]
+    }
+
+    /// Everything but the gains: what all quality levels share, and what survives a change
+    /// of the levels.
+    public var sharedParameters: [Parameter] {
+        let perLevel = levelGains.flatMap(\.parameters)
+        return parameters.filter { p in !perLevel.contains { $0 === p } }
     }
 
     /// The floating-point parameters a model file carries for coding: the transforms and

@@ -35,10 +35,12 @@ public final class Trainer {
         self.init(model: CompressionModel(architecture), options: options)
         let relevel = architecture.lambdas != trained.lambdas
         if relevel {
-            let old = Gains(levels: trained.levels, channels: trained.M)
-            try file.load(into: model.sharedParameters + old.parameters)
-            let new = Gains(resampling: old, from: trained.lambdas, to: architecture.lambdas)
-            (model.gains.gain.value, model.gains.inverse.value) = (new.gain.value, new.inverse.value)
+            let old = model.levelGains.map { Gains(levels: trained.levels, channels: $0.channels, name: $0.name) }
+            try file.load(into: model.sharedParameters + old.flatMap(\.parameters))
+            for (trainedGains, target) in zip(old, model.levelGains) {
+                let new = Gains(resampling: trainedGains, from: trained.lambdas, to: architecture.lambdas)
+                (target.gain.value, target.inverse.value) = (new.gain.value, new.inverse.value)
+            }
         } else {
             try file.load(into: model.parameters)
         }
@@ -49,7 +51,7 @@ public final class Trainer {
         let step = Int(try reader.u64())
         func moments(_ kind: String) throws -> [[Float]] {
             try model.parameters.map { p in
-                if relevel && model.gains.parameters.contains(where: { $0 === p }) {
+                if relevel && !model.sharedParameters.contains(where: { $0 === p }) {
                     return [Float](repeating: 0, count: p.count)
                 }
                 guard let t = file.tensor("adam.\(kind).\(p.name)"), t.values.count == p.count else {

@@ -42,14 +42,19 @@ func printJSON(_ fields: [(String, String)]) {
 }
 
 struct ArchitectureOptions: ParsableArguments {
-    @Option(help: "Architecture (only 'factorized').") var arch = "factorized"
+    static let kinds = ["factorized": Architecture.factorized, "hyperprior": Architecture.hyperprior]
+    @Option(help: "The prior on the latents: factorized or hyperprior.") var arch = "factorized"
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
     @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
+    @Option(name: .customLong("hyper-N"), help: "Channels of the hyperprior and of z.") var hyperN = 96
 
     func validate() throws {
-        guard arch == "factorized" else { throw ValidationError("--arch must be 'factorized'") }
+        guard ArchitectureOptions.kinds[arch] != nil else { throw ValidationError("--arch takes factorized or hyperprior") }
     }
-    var architecture: Architecture { Architecture(N: n, M: m) }
+
+    func architecture(lambdas: [Float] = Architecture.defaultLambdas) -> Architecture {
+        Architecture(kind: ArchitectureOptions.kinds[arch]!, N: n, M: m, hyperN: hyperN, lambdas: lambdas)
+    }
 }
 
 /// `aeic bench system`: what OpenBLAS chose, and the core aeic would choose instead.
@@ -83,7 +88,7 @@ struct BenchTrain: ParsableCommand {
     func run() {
         options.configure()
         precision.apply()
-        let images = imagesPerSecond(architecture.architecture, batch: batch, crop: crop, repeats: options.repeats)
+        let images = imagesPerSecond(architecture.architecture(), batch: batch, crop: crop, repeats: options.repeats)
         if options.json { printJSON([("images_per_s", String(format: "%.3f", images))]) }
         else { print(String(format: "training: %.2f images/s (batch %d × %d², median of %d)", images, batch, crop, options.repeats)) }
     }
@@ -119,7 +124,7 @@ struct BenchModel: ParsableCommand {
         guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 16 == 0 }) else {
             throw ValidationError("--size must be WIDTHxHEIGHT, multiples of 16")
         }
-        let model = CompressionModel(architecture.architecture)
+        let model = CompressionModel(architecture.architecture())
         var rng = SplitMix64(seed: 2)
         let x = Tensor(n: 1, c: 3, h: parts[1], w: parts[0], data: (0..<3 * parts[0] * parts[1]).map { _ in rng.uniform() })
         var y = model.g_a.infer(x)

@@ -104,7 +104,7 @@ struct BenchNN: ParsableCommand {
                                 sgemm: flops(c.backward) / sgemmSeconds(c.backward) / 1e9))
             }
         }
-        let training = imagesPerSecond(architecture.architecture, batch: 8, crop: 256, repeats: options.repeats)
+        let training = imagesPerSecond(architecture.architecture(), batch: 8, crop: 256, repeats: options.repeats)
         if options.json {
             let layers = rows.map { r in
                 String(format: "{\"name\": \"%@ @ %@\", \"pass\": \"%@\", \"gflops\": %.2f, \"sgemm_gflops\": %.2f}",

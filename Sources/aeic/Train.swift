@@ -24,7 +24,6 @@ struct TrainCodec: ParsableCommand {
         "Start a new run from this checkpoint's parameters where names and shapes match (e.g. a hyperprior model from a factorized one).",
         valueName: "checkpoint"))
     var initFrom: String?
-    @Option(help: "The prior on the latents: factorized or hyperprior.") var arch = "factorized"
     @Option(help: "Stop after this many steps in total.") var steps = 1_000_000
     @Option(help: "Stop after this many minutes.") var minutes: Double = .infinity
     @Option(help: "Images per batch.") var batch = 8
@@ -36,9 +35,7 @@ struct TrainCodec: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads for OpenBLAS.") var threads = 2
     @OptionGroup var precision: PrecisionOptions
-    @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
-    @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
-    @Option(name: .customLong("hyper-N"), help: "Channels of the hyperprior and of z.") var hyperN = 96
+    @OptionGroup var architecture: ArchitectureOptions
     @Option(parsing: .upToNextOption,
             help: "Rate–distortion trade-offs λ, lowest rate first (default: the checkpoint's, or \(Architecture.defaultLambdas.map { "\($0)" }.joined(separator: " "))). Resuming with others resamples the trained gains.")
     var lambdas: [Float] = []
@@ -48,9 +45,6 @@ struct TrainCodec: ParsableCommand {
 
     func validate() throws {
         _ = try schedule()
-        guard ["factorized", "hyperprior"].contains(arch) else {
-            throw ValidationError("--arch takes factorized or hyperprior")
-        }
         guard !(resume && initFrom != nil) else { throw ValidationError("--resume and --init exclude each other") }
         guard lambdas.isEmpty || (lambdas.count >= 2 && lambdas.allSatisfy({ $0 > 0 })
                                   && zip(lambdas, lambdas.dropFirst()).allSatisfy({ $0 < $1 })) else {
@@ -85,9 +79,7 @@ struct TrainCodec: ParsableCommand {
             trainer = try Trainer(resuming: file, options: options)
             warn("resuming at step \(trainer.step)")
         } else {
-            var architecture = Architecture(kind: arch == "hyperprior" ? Architecture.hyperprior : Architecture.factorized,
-                                            N: n, M: m, hyperN: hyperN,
-                                            lambdas: options.lambdas ?? Architecture.defaultLambdas)
+            var architecture = self.architecture.architecture(lambdas: options.lambdas ?? Architecture.defaultLambdas)
             if let initFrom {
                 let file: ParameterFile
                 do { file = try ParameterFile(decoding: try FileIO.read(initFrom)) }

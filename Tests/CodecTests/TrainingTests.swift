@@ -49,3 +49,23 @@ extension TrainingTests {
         XCTAssertLessThan(last, first * 0.7, "loss \(first) → \(last)")
     }
 }
+
+extension TrainingTests {
+    /// Resuming with other trade-offs keeps every shared parameter and resamples both sets
+    /// of gains (y's and z's) to the new levels.
+    func testResumingWithNewLevelsResamplesEveryGain() throws {
+        let architecture = Architecture(kind: Architecture.hyperprior, N: 8, M: 6, hyperN: 4, lambdas: [0.01, 0.1])
+        let trainer = Trainer(model: CompressionModel(architecture, seed: 2), options: Trainer.Options())
+        var options = Trainer.Options()
+        options.lambdas = [0.01, 0.03, 0.1]
+        let resumed = try Trainer(resuming: trainer.checkpoint(), options: options)
+        XCTAssertEqual(resumed.model.architecture.lambdas, [0.01, 0.03, 0.1])
+        for (a, b) in zip(trainer.model.sharedParameters, resumed.model.sharedParameters) {
+            XCTAssertEqual(a.value, b.value, a.name)
+        }
+        for (old, new) in zip(trainer.model.levelGains, resumed.model.levelGains) {
+            XCTAssertEqual(new.levels, 3)
+            XCTAssertEqual(Array(new.gain.value.prefix(new.channels)), Array(old.gain.value.prefix(old.channels)), new.name)
+        }
+    }
+}
