@@ -46,6 +46,9 @@ struct TrainCodec: ParsableCommand {
     func validate() throws {
         _ = try schedule()
         guard !(resume && initFrom != nil) else { throw ValidationError("--resume and --init exclude each other") }
+        guard crop > 0, crop % 16 == 0, batch > 0 else {
+            throw ValidationError("--crop must be a positive multiple of 16 and --batch positive")
+        }
         guard lambdas.isEmpty || (lambdas.count >= 2 && lambdas.allSatisfy({ $0 > 0 })
                                   && zip(lambdas, lambdas.dropFirst()).allSatisfy({ $0 < $1 })) else {
             throw ValidationError("--lambdas needs two or more positive values in ascending order")
@@ -149,6 +152,9 @@ struct TrainCodec: ParsableCommand {
             }
         }
         guard set.count > 0 else { throw CLIError("no PNG or JPEG photos in \(data.joined(separator: ", "))") }
+        guard set.photos.contains(where: { $0.width >= crop && $0.height >= crop }) else {
+            throw CLIError("no training photo is at least \(crop)×\(crop) pixels (--crop)")
+        }
         return set
     }
 }

@@ -186,6 +186,33 @@ final class CodecCLITests: TemporaryFolderTestCase {
         XCTAssertTrue(resumed.stderr.contains("resuming at step"), resumed.stderr)
     }
 
+    /// The hyperprior path end to end: a factorized run, a hyperprior run started from it,
+    /// export, and a photo through compress and decompress with that model.
+    func testHyperpriorWarmStartExportAndCode() throws {
+        let data = path("photos")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: AEIC.fixture("rgb.png"), toPath: data + "/rgb.png")
+        let tooLarge = try AEIC.run(["train", "codec", "--data", data, "--out", path("f.ckpt"), "--crop", "48"])
+        XCTAssertEqual(tooLarge.status, 1)
+        XCTAssertTrue(tooLarge.stderr.contains("no training photo is at least 48×48"), tooLarge.stderr)
+        let common = ["train", "codec", "--data", data, "--batch", "1", "--crop", "16", "--N", "4", "--M", "4", "--steps", "2"]
+        let factorized = try AEIC.run(common + ["--out", path("f.ckpt")])
+        XCTAssertEqual(factorized.status, 0, factorized.stderr)
+        let hyper = try AEIC.run(common + ["--out", path("h.ckpt"), "--arch", "hyperprior", "--hyper-N", "3",
+                                           "--init", path("f.ckpt")])
+        XCTAssertEqual(hyper.status, 0, hyper.stderr)
+        XCTAssertTrue(hyper.stderr.contains("30 of 55 parameters from"), hyper.stderr)
+        XCTAssertEqual(try AEIC.run(["train", "export", path("h.ckpt"), "-o", path("h.aeicmodel")]).status, 0)
+        let model = ["--model", path("h.aeicmodel")]
+        let compressed = try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("x.aeic")] + model)
+        XCTAssertEqual(compressed.status, 0, compressed.stderr)
+        let decoded = try AEIC.run(["decompress", path("x.aeic"), "-o", path("x.png")] + model)
+        XCTAssertEqual(decoded.status, 0, decoded.stderr)
+        let wrongModel = try AEIC.run(["decompress", path("x.aeic"), "-o", path("y.png")])
+        XCTAssertEqual(wrongModel.status, 1)
+        XCTAssertTrue(wrongModel.stderr.contains("--model"), wrongModel.stderr)
+    }
+
     func testOnePixelImage() throws {
         let one = path("one.png"), coded = path("one.aeic")
         let image = Image(width: 1, height: 1, channels: 3, samples: [0.2, 0.5, 0.9])
