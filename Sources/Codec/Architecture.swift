@@ -27,7 +27,7 @@ public struct Architecture: Codable, Equatable, Sendable {
     /// anything is allocated for them).
     public var isValid: Bool {
         Architecture.kinds.contains(kind) && (1...1024).contains(N) && (1...1024).contains(M)
-            && !lambdas.isEmpty && (kind == Architecture.hyperprior) == (hyperN != nil)
+            && (1...64).contains(lambdas.count) && (kind == Architecture.hyperprior) == (hyperN != nil)
             && (1...1024).contains(hyperN ?? 1)
     }
 
