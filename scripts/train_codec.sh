@@ -14,8 +14,9 @@
 # later phases (kernels, the order of the workers' gradient sums, the entropy model's density in C
 # from step 104,375) changes only float rounding. The last phase ran in four pieces, stopped
 # with SIGTERM and resumed, each at the learning rate this schedule gives its steps.
-# checkpoints/codec.ckpt (Float32 with Adam's moments) is the last phase's: copy it to
-# runs/codec.ckpt and add another `--resume --steps N` phase to train on.
+# checkpoints/codec.ckpt (Float32 with Adam's moments) is the last (hyperprior) phase's: copy it
+# to runs/hyper.ckpt and add another `--resume --steps N` phase to train on. The factorized
+# model's last checkpoint (step 140,000) is checkpoints/codec.ckpt at commit 4085df5.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
 # AVX512_BF16, drop `--precision bfloat16` (the phase then runs in float32, about 1.5× slower).
@@ -42,4 +43,11 @@ $aeic train codec "${common[@]}" "${ten[@]}" --resume --steps 100000 --lr 1e-4 \
     --lr-drop 86000:3e-5 --lr-drop 96000:1e-5 "${bf16[@]}"
 $aeic train codec "${common[@]}" --resume --steps 140000 --lr 1e-4 \
     --lr-drop 127000:3e-5 --lr-drop 135000:1e-5 "${bf16[@]}"
-$aeic train export runs/codec.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
+# The shipped hyperprior model: g_a, g_s and y's gains start from the factorized model above
+# (`--init`), h_a, h_s, z's density and z's gains from their initialisation; 256² crops so that
+# z (1/64 of the image) is 4×4 rather than 2×2. This phase ran in three pieces (stopped with
+# SIGTERM and resumed at steps 7,025 and 7,565), at the learning rate given here for its steps.
+$aeic train codec --data "${data[@]}" --out runs/hyper.ckpt --arch hyperprior --hyper-N 96 \
+    --init runs/codec.ckpt --batch 4 --crop 256 --seed 2 --checkpoint-minutes 5 --steps 23500 \
+    --lr 1e-4 --lr-drop 19000:3e-5 --lr-drop 21700:1e-5 "${bf16[@]}"
+$aeic train export runs/hyper.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
