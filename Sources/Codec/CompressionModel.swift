@@ -15,6 +15,13 @@ public final class CompressionModel: ParameterOwner {
     public enum Prior {
         case factorized(EntropyBottleneck)
         case hyperprior(Hyperprior)
+
+        var parameters: [Parameter] {
+            switch self {
+            case .factorized(let entropy): return entropy.parameters
+            case .hyperprior(let hyper): return hyper.parameters
+            }
+        }
     }
 
     public let architecture: Architecture
@@ -50,12 +57,7 @@ public final class CompressionModel: ParameterOwner {
         gains = Gains(levels: architecture.levels, channels: m)
     }
 
-    public var parameters: [Parameter] {
-        switch prior {
-        case .factorized(let entropy): return g_a.parameters + g_s.parameters + entropy.parameters + gains.parameters
-        case .hyperprior(let hyper): return g_a.parameters + g_s.parameters + hyper.parameters + gains.parameters
-        }
-    }
+    public var parameters: [Parameter] { g_a.parameters + g_s.parameters + prior.parameters + gains.parameters }
 
     /// The per-level gains: y's, and with a hyperprior z's.
     public var levelGains: [Gains] {
