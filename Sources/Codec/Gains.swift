@@ -66,6 +66,11 @@ public final class Gains: ParameterOwner {
         return (mix(gain.value), mix(inverse.value))
     }
 
+    /// The (encoder, decoder) gain vectors of trained level `l`, as trained.
+    public func vectors(level l: Int) -> (gain: [Float], inverse: [Float]) {
+        (Array(gain.value[(l * channels)..<((l + 1) * channels)]), Array(inverse.value[(l * channels)..<((l + 1) * channels)]))
+    }
+
     /// The trained level nearest to `quality`.
     public func nearestLevel(quality: Int) -> Int { Int(position(quality: quality).rounded()) }
 

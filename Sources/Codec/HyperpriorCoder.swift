@@ -32,9 +32,7 @@ struct HyperpriorCoder {
 
     /// What `init` reads, made from a trained model.
     static func export(_ hyper: Hyperprior, gains: Gains) -> [String: [UInt8]] {
-        let levels = (0..<hyper.gains.levels).map { l in
-            Array(hyper.gains.gain.value[(l * hyper.gains.channels)..<((l + 1) * hyper.gains.channels)])
-        }
+        let levels = (0..<hyper.gains.levels).map { hyper.gains.vectors(level: $0).gain }
         return [blobs.z: EntropyTables(entropy: hyper.entropy, gainVectors: levels).encoded,
          blobs.y: CDFTable.encode(GaussianConditional.tables),
          blobs.indexer: ScaleIndexer.quantize(hyper, gains: gains).encoded]
@@ -43,28 +41,16 @@ struct HyperpriorCoder {
     func encode(_ y: Tensor, _ yHat: [Int32], quality: Int, into encoder: inout RangeEncoder) {
         let z = hyper.h_a.infer(y.map { abs($0) })
         let level = hyper.gains.nearestLevel(quality: quality)
-        let gain = hyper.gains.gain.value[(level * z.c)...]
-        let plane = z.planeSize
-        let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[gain.startIndex + $0 / plane]).rounded()) }
-        for c in 0..<z.c {
-            let table = zTables.table(set: level, channel: c)
-            for p in 0..<plane { encoder.encode(zHat[c * plane + p], with: table) }
-        }
+        let gain = hyper.gains.vectors(level: level).gain
+        let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / z.planeSize]).rounded()) }
+        zTables.encode(zHat, set: level, plane: z.planeSize, into: &encoder)
         let indexes = indexer.indexes(zHat, quality: quality, height: y.h, width: y.w)
         for k in 0..<yHat.count { encoder.encode(yHat[k], with: yTables[Int(indexes[k])]) }
     }
 
     func decode(from decoder: inout RangeDecoder, quality: Int, channels: Int, height: Int, width: Int) throws -> [Int32] {
-        let zPlane = ((height + 3) / 4) * ((width + 3) / 4)
-        var zHat = [Int32](repeating: 0, count: hyper.entropy.channels * zPlane)
-        let level = hyper.gains.nearestLevel(quality: quality)
-        for c in 0..<hyper.entropy.channels {
-            let table = zTables.table(set: level, channel: c)
-            for p in 0..<zPlane {
-                zHat[c * zPlane + p] = decoder.decode(with: table)
-                if decoder.overran { throw ContainerError.corruptPayload }
-            }
-        }
+        let zHat = try zTables.decode(set: hyper.gains.nearestLevel(quality: quality),
+                                      plane: ((height + 3) / 4) * ((width + 3) / 4), from: &decoder)
         let indexes = indexer.indexes(zHat, quality: quality, height: height, width: width)
         var yHat = [Int32](repeating: 0, count: channels * height * width)
         for k in yHat.indices {

@@ -93,10 +93,7 @@ public final class ImageCodec {
         var encoder = RangeEncoder()
         switch coding {
         case .factorized(let tables):
-            for c in 0..<model.architecture.M {
-                let table = tables.table(set: quality - 1, channel: c)
-                for p in 0..<y.planeSize { encoder.encode(yHat[c * y.planeSize + p], with: table) }
-            }
+            tables.encode(yHat, set: quality - 1, plane: y.planeSize, into: &encoder)
         case .hyperprior(let coder):
             coder.encode(y, yHat, quality: quality, into: &encoder)
         }
@@ -139,18 +136,11 @@ public final class ImageCodec {
 
     /// The integer latents of a validated container, exactly as the encoder coded them.
     public func decodeLatents(_ file: Container) throws -> [Int32] {
-        let plane = file.latentHeight * file.latentWidth
         var decoder = RangeDecoder(file.latents)
-        var yHat = [Int32](repeating: 0, count: file.latentChannels * plane)
+        let yHat: [Int32]
         switch coding {
         case .factorized(let tables):
-            for c in 0..<file.latentChannels {
-                let table = tables.table(set: file.quality - 1, channel: c)
-                for p in 0..<plane {
-                    yHat[c * plane + p] = decoder.decode(with: table)
-                    if decoder.overran { throw ContainerError.corruptPayload }
-                }
-            }
+            yHat = try tables.decode(set: file.quality - 1, plane: file.latentHeight * file.latentWidth, from: &decoder)
         case .hyperprior(let coder):
             yHat = try coder.decode(from: &decoder, quality: file.quality, channels: file.latentChannels,
                                     height: file.latentHeight, width: file.latentWidth)

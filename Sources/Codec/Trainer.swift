@@ -49,9 +49,10 @@ public final class Trainer {
         }
         var reader = ByteReader(state)
         let step = Int(try reader.u64())
+        let shared = model.sharedParameters
         func moments(_ kind: String) throws -> [[Float]] {
             try model.parameters.map { p in
-                if relevel && !model.sharedParameters.contains(where: { $0 === p }) {
+                if relevel && !shared.contains(where: { $0 === p }) {
                     return [Float](repeating: 0, count: p.count)
                 }
                 guard let t = file.tensor("adam.\(kind).\(p.name)"), t.values.count == p.count else {

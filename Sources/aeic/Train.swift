@@ -76,17 +76,13 @@ struct TrainCodec: ParsableCommand {
         if !lambdas.isEmpty { options.lambdas = lambdas }
         let trainer: Trainer
         if resume {
-            let file: ParameterFile
-            do { file = try ParameterFile(decoding: try FileIO.read(out)) }
-            catch { throw CLIError(out, error) }
+            let file = try readCheckpoint(out)
             trainer = try Trainer(resuming: file, options: options)
             warn("resuming at step \(trainer.step)")
         } else {
             var architecture = self.architecture.architecture(lambdas: options.lambdas ?? Architecture.defaultLambdas)
             if let initFrom {
-                let file: ParameterFile
-                do { file = try ParameterFile(decoding: try FileIO.read(initFrom)) }
-                catch { throw CLIError(initFrom, error) }
+                let file = try readCheckpoint(initFrom)
                 if options.lambdas == nil, let trained = try? Architecture(json: file.architecture) {
                     architecture.lambdas = trained.lambdas
                 }
@@ -169,9 +165,7 @@ struct ExportModel: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        let file: ParameterFile
-        do { file = try ParameterFile(decoding: try FileIO.read(checkpoint)) }
-        catch { throw CLIError(checkpoint, error) }
+        let file = try readCheckpoint(checkpoint)
         let trainer: Trainer
         do { trainer = try Trainer(resuming: file, options: Trainer.Options()) }
         catch { throw CLIError(checkpoint, error) }
@@ -179,6 +173,12 @@ struct ExportModel: ParsableCommand {
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         warn("step \(trainer.step): \(bytes.count) bytes written to \(outputOptions.output)")
     }
+}
+
+/// The parameter file at `path`; an unreadable or damaged one is an error naming it.
+func readCheckpoint(_ path: String) throws -> ParameterFile {
+    do { return try ParameterFile(decoding: try FileIO.read(path)) }
+    catch { throw CLIError(path, error) }
 }
 
 /// Remembers SIGINT and SIGTERM instead of dying on them, so that training stops after the

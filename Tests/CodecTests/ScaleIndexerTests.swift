@@ -70,8 +70,7 @@ final class ScaleIndexerTests: XCTestCase {
         }
         let (h, w, quality) = (12, 8, 80)
         let z = randomZ(6 * 3 * 2, seed: 2, spread: 6)
-        let level = trained.gains.nearestLevel(quality: quality)
-        let zInverse = Array(trained.gains.inverse.value[(level * 6)..<((level + 1) * 6)])
+        let zInverse = trained.gains.vectors(level: trained.gains.nearestLevel(quality: quality)).inverse
         let zHat = Tensor(n: 1, c: 6, h: 3, w: 2, data: z.indices.map { Float(z[$0]) * zInverse[$0 / 6] })
         let sigma = Hyperprior.cropped(trained.h_s.infer(zHat), height: h, width: w)
         let gain = reference.gains.vectors(at: reference.gains.position(quality: quality)).gain
@@ -112,9 +111,8 @@ final class ScaleIndexerTests: XCTestCase {
         for quality in [1, 50, 100] {
             let (y, yHat) = codec.analyse(x, quality: quality)
             let z = hyper.h_a.infer(y.map { abs($0) })
-            let (level, nz) = (hyper.gains.nearestLevel(quality: quality), hyper.entropy.channels)
-            let gain = Array(hyper.gains.gain.value[(level * nz)..<((level + 1) * nz)])
-            let inverse = Array(hyper.gains.inverse.value[(level * nz)..<((level + 1) * nz)])
+            let nz = hyper.entropy.channels
+            let (gain, inverse) = hyper.gains.vectors(level: hyper.gains.nearestLevel(quality: quality))
             let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / z.planeSize]).rounded()) }
             let decoded = Tensor(n: 1, c: nz, h: z.h, w: z.w, data: zHat.indices.map { Float(zHat[$0]) * inverse[$0 / z.planeSize] })
             let sigma = Hyperprior.cropped(hyper.h_s.infer(decoded), height: y.h, width: y.w)
