@@ -27,11 +27,19 @@ public struct Architecture: Codable, Equatable, Sendable {
     /// anything is allocated for them).
     public var isValid: Bool {
         Architecture.kinds.contains(kind) && (1...1024).contains(N) && (1...1024).contains(M)
-            && (1...64).contains(lambdas.count) && (kind == Architecture.hyperprior) == (hyperN != nil)
+            && (1...64).contains(lambdas.count) && lambdas.allSatisfy({ $0 > 0 && $0.isFinite }) && (kind == Architecture.hyperprior) == (hyperN != nil)
             && (1...1024).contains(hyperN ?? 1)
     }
 
     public var levels: Int { lambdas.count }
+
+    /// The trade-off at a continuous level position, interpolated geometrically as the gains
+    /// are (the trained λs are log-spaced).
+    public func lambda(at position: Float) -> Float {
+        let p = min(max(position, 0), Float(levels - 1))
+        let a = Int(p.rounded(.down)), b = min(a + 1, levels - 1)
+        return Float.pow(lambdas[a], 1 - (p - Float(a))) * Float.pow(lambdas[b], p - Float(a))
+    }
 
     public var json: String {
         let encoder = JSONEncoder()

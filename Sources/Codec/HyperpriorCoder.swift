@@ -38,14 +38,14 @@ struct HyperpriorCoder {
          blobs.indexer: ScaleIndexer.quantize(hyper, gains: gains).encoded]
     }
 
-    func encode(_ y: Tensor, _ yHat: [Int32], quality: Int, into encoder: inout RangeEncoder) {
+    /// Codes ẑ = round(h_a(|y|)·g_z) and returns the table of every latent of ŷ, in order.
+    func encodeSideInformation(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> [CDFTable] {
         let z = hyper.h_a.infer(y.map { abs($0) })
         let level = hyper.gains.nearestLevel(quality: quality)
         let gain = hyper.gains.vectors(level: level).gain
         let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / z.planeSize]).rounded()) }
         zTables.encode(zHat, set: level, plane: z.planeSize, into: &encoder)
-        let indexes = indexer.indexes(zHat, quality: quality, height: y.h, width: y.w)
-        for k in 0..<yHat.count { encoder.encode(yHat[k], with: yTables[Int(indexes[k])]) }
+        return indexer.indexes(zHat, quality: quality, height: y.h, width: y.w).map { yTables[Int($0)] }
     }
 
     func decode(from decoder: inout RangeDecoder, quality: Int, channels: Int, height: Int, width: Int) throws -> [Int32] {

@@ -86,17 +86,24 @@ public final class ImageCodec {
 
     /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]).
     /// `channels` is the source's colour channel count (1 for grey, which comes back grey).
-    public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int) -> [UInt8] {
+    /// With `refinement`, the encoder searches for latents that code x at a lower
+    /// rate–distortion cost than g_a's (slower; the decoder is the same).
+    public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int,
+                         refinement: LatentRefinement = .none) -> [UInt8] {
         precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
         precondition(EntropyTables.qualities.contains(quality), "quality must be 1…100")
         let (y, yHat) = analyse(x, quality: quality)
         var encoder = RangeEncoder()
+        let tables: [CDFTable]
         switch coding {
-        case .factorized(let tables):
-            tables.encode(yHat, set: quality - 1, plane: y.planeSize, into: &encoder)
+        case .factorized(let entropy):
+            tables = (0..<yHat.count).map { entropy.table(set: quality - 1, channel: $0 / y.planeSize) }
         case .hyperprior(let coder):
-            coder.encode(y, yHat, quality: quality, into: &encoder)
+            tables = coder.encodeSideInformation(y, quality: quality, into: &encoder)
         }
+        let coded = refinement.steps == 0 ? yHat
+            : refinement.refine(yHat, tables: tables, x: x, model: model, quality: quality)
+        for k in coded.indices { encoder.encode(coded[k], with: tables[k]) }
         let alphaBytes = alpha.map { a in
             AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)
         } ?? []

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A static distribution over the integers offset, offset+1, …, offset+count−2, plus an
 /// escape symbol (the last) for every integer outside that range. Frequencies are integers
 /// summing to 2^precision, each at least 1, so every value stays codable.
@@ -40,6 +42,18 @@ public struct CDFTable: Equatable, Sendable {
 
     public var frequencies: [UInt32] { (0..<count).map { cdf[$0 + 1] - cdf[$0] } }
     var escape: Int { count - 1 }
+
+    /// What `RangeEncoder.encode(_:with:)` spends on `value`, in bits: −log2 of its
+    /// symbol's probability, and for an escaped value also the sign bit and the Exp-Golomb
+    /// code of its distance past the covered range.
+    public func bits(_ value: Int32) -> Float {
+        let index = Int64(value) - Int64(offset)
+        let symbol = index >= 0 && index < Int64(escape) ? Int(index) : escape
+        let cost = Float(CDFTable.precision) - log2(Float(cdf[symbol + 1] - cdf[symbol]))
+        guard symbol == escape else { return cost }
+        let distance = index < 0 ? -index - 1 : index - Int64(escape)
+        return cost + 1 + Float(2 * (63 - UInt64(distance + 1).leadingZeroBitCount) + 1)
+    }
 }
 
 extension RangeEncoder {

@@ -80,9 +80,11 @@ public final class Conv2D: Layer {
                     let cols = rows.count * g.outWidth
                     let dyBand = dyb + i * outChannels * plane + rows.lowerBound * g.outWidth
                     // dW += dy (C_out, cols) · col^T (cols, C·K·K)
-                    im2col(xb + i * x.imageSize, g, rows: rows, col)
-                    LeftOperand(m: outChannels, k: cols, a: dyBand, lda: plane)
-                        .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
+                    if !weight.frozen {
+                        im2col(xb + i * x.imageSize, g, rows: rows, col)
+                        LeftOperand(m: outChannels, k: cols, a: dyBand, lda: plane)
+                            .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
+                    }
                     // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)
                     wT.multiply(n: cols, b: dyBand, ldb: plane, c: col, ldc: cols)
                     col2im(col, g, rows: rows, dxb + i * x.imageSize)
@@ -107,6 +109,7 @@ func fill(_ y: UnsafeMutablePointer<Float>, _ bias: [Float], channels: Range<Int
 
 /// db[c] += Σ over images and pixels of dy[:, c].
 func accumulateBiasGrad(_ dy: Tensor, into bias: Parameter) {
+    guard !bias.frozen else { return }
     dy.data.withUnsafeBufferPointer { d in
         for i in 0..<dy.n {
             for c in 0..<dy.c {

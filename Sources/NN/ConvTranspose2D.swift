@@ -97,6 +97,7 @@ public final class ConvTranspose2D: Layer {
                     // dx (C_in, cols) = W (C_in, C_out·K·K) · col
                     w.multiply(n: cols, b: col, ldb: cols, c: dxb + offset, ldc: plane)
                     // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
+                    guard !weight.frozen else { continue }
                     LeftOperand(m: inChannels, k: cols, a: xb + offset, lda: plane)
                         .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
                 }

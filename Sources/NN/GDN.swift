@@ -91,12 +91,14 @@ public final class GDN: Layer {
                     aeic_gdn_backward_pointwise(xb + at, sb + at, dyb + at, squares + c * n, v + c * n,
                                                 dxb + at, n, inverse)
                 }
-                // dγ += v · (x²)^T
-                LeftOperand(m: channels, k: n, a: v, lda: n)
-                    .multiply(n: channels, b: squares, ldb: n, transB: true, beta: 1,
-                              c: dGamma.shard(worker), ldc: channels)
-                let db = dBeta.shard(worker)
-                for c in 0..<channels { db[c] += aeic_sum(v + c * n, n) }
+                if !gammaParam.frozen {
+                    // dγ += v · (x²)^T
+                    LeftOperand(m: channels, k: n, a: v, lda: n)
+                        .multiply(n: channels, b: squares, ldb: n, transB: true, beta: 1,
+                                  c: dGamma.shard(worker), ldc: channels)
+                    let db = dBeta.shard(worker)
+                    for c in 0..<channels { db[c] += aeic_sum(v + c * n, n) }
+                }
                 // dx += 2 x ∘ (γ^T v); `squares` is reused for γ^T v.
                 gammaT.multiply(n: n, b: v, ldb: n, c: squares, ldc: n)
                 for c in 0..<channels {
@@ -107,6 +109,7 @@ public final class GDN: Layer {
         }
         // Through the reparametrisation: dL/dp = 2p · dL/dγ.
         let chain = { (shards: GradientShards, p: Parameter) in
+            guard !p.frozen else { return }
             let total = Parameter("", shape: p.shape, value: [Float](repeating: 0, count: p.count))
             shards.add(into: total)
             for k in 0..<p.count { p.grad[k] += 2 * p.value[k] * total.grad[k] }

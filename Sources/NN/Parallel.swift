@@ -71,6 +71,7 @@ final class GradientShards {
     func shard(_ worker: Int) -> UnsafeMutablePointer<Float> { base + worker * count }
 
     func add(into parameter: Parameter) {
+        guard !parameter.frozen else { return }
         parameter.grad.withUnsafeMutableBufferPointer { g in
             for w in 0..<workers { let s = shard(w); for k in 0..<count { g[k] += s[k] } }
         }

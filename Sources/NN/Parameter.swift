@@ -10,6 +10,9 @@ public final class Parameter {
     /// element's magnitude: a step in log|w|. For positive scales such as the quality gains,
     /// whose good values span decades, an absolute step of 1e-4 would take far too long.
     public var relativeStep: Float?
+    /// When set, backward passes leave the gradient alone and skip the work of computing it:
+    /// for passes that need only dL/dx, such as the encoder's search over latents.
+    public var frozen = false
 
     public init(_ name: String, shape: [Int], value: [Float]) {
         precondition(value.count == shape.reduce(1, *), "parameter \(name) size mismatch")

@@ -25,6 +25,18 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+/// `--refine N`: the encoder's search over the latents (`LatentRefinement`).
+struct RefinementOptions: ParsableArguments {
+    @Option(help: "Encoder search steps over the latents: slower encoding, fewer bytes for the same quality; the decoder is unchanged (0: off).")
+    var refine = 0
+
+    func validate() throws {
+        guard (0...1000).contains(refine) else { throw ValidationError("--refine must be 0–1000") }
+    }
+
+    var refinement: LatentRefinement { LatentRefinement(steps: refine) }
+}
+
 extension Image {
     /// The image as a (1, 3, H, W) tensor; grey is replicated to RGB.
     var rgbTensor: Tensor {

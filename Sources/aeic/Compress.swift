@@ -11,6 +11,7 @@ struct Compress: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
     @Option(name: .shortAndLong, help: "Quality 1–100 (higher: more bits, better fidelity).")
     var quality = 75
+    @OptionGroup var refinementOptions: RefinementOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var inputOptions: InputOptions
     @Flag(name: .shortAndLong, help: "Print size, bits per pixel, PSNR and time.") var verbose = false
@@ -23,7 +24,8 @@ struct Compress: ParsableCommand {
         let codec = try modelOptions.load()
         let image = try inputOptions.readImage(input)
         let start = Date()
-        let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality)
+        let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality,
+                                   refinement: refinementOptions.refinement)
         let seconds = Date().timeIntervalSince(start)
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         guard verbose else { return }

@@ -17,6 +17,7 @@ struct EvalCodec: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Qualities to evaluate.") var quality: [Int] = [1, 12, 23, 34, 45, 56, 67, 78, 89, 100]
     @Option(help: "Write the results JSON here (- for stdout).") var json: String
     @Option(help: "Name recorded in the JSON.") var name = "aeic"
+    @OptionGroup var refinementOptions: RefinementOptions
     @OptionGroup var modelOptions: ModelOptions
     @Flag(name: .shortAndLong, help: "Overwrite the JSON file.") var force = false
 
@@ -52,7 +53,8 @@ struct EvalCodec: ParsableCommand {
 
     func measure(_ codec: ImageCodec, _ image: Image, name: String, quality: Int) throws -> Row {
         let start = Date()
-        let bytes = codec.compress(image.rgbTensor, alpha: nil, channels: 3, quality: quality)
+        let bytes = codec.compress(image.rgbTensor, alpha: nil, channels: 3, quality: quality,
+                                   refinement: refinementOptions.refinement)
         let encode = Date().timeIntervalSince(start)
         let decoded = try codec.decompress(bytes, maxPixels: Int.max)
         let decode = Date().timeIntervalSince(start) - encode

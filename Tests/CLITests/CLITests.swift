@@ -142,6 +142,20 @@ final class CodecCLITests: TemporaryFolderTestCase {
         }
     }
 
+    /// `--refine N` runs the encoder's latent search; its files decode as any other, and an
+    /// out-of-range count is a usage error.
+    func testRefinedCompressionDecodes() throws {
+        let coded = path("refined.aeic"), out = path("refined.png")
+        let compress = try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", coded, "-q", "40", "--refine", "4", "-v"])
+        XCTAssertEqual(compress.status, 0, compress.stderr)
+        XCTAssertEqual(try AEIC.run(["decompress", coded, "-o", out]).status, 0)
+        let image = try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
+        XCTAssertEqual([image.width, image.height], [45, 30])
+        let refused = try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("no.aeic"), "--refine", "5000"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("no.aeic")))
+    }
+
     /// `--precision bfloat16` changes only rounding inside g_a and g_s: its files decode with
     /// Float32 too, close to what Float32 alone gives.
     func testBFloat16PrecisionStaysCloseToFloat32() throws {

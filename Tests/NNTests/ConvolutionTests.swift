@@ -126,4 +126,23 @@ final class ConvolutionTests: XCTestCase {
             GradientChecker().check(deconv, input: randomTensor(n: 2, c: 3, h: 4, w: 5, seed: 10))
         }
     }
+
+    /// A frozen layer's backward (convolution, transposed convolution, GDN) returns the same dL/dx and leaves its gradients alone.
+    func testFrozenLayersSkipOnlyTheirOwnGradients() {
+        var rng = SplitMix64(seed: 4)
+        let layers: [Layer] = [Conv2D("c", in: 3, out: 4, kernel: 5, stride: 2, rng: &rng),
+                               ConvTranspose2D("d", in: 3, out: 4, kernel: 5, stride: 2, rng: &rng),
+                               GDN("g", channels: 3)]
+        for layer in layers {
+            let x = randomTensor(n: 2, c: 3, h: 9, w: 7, seed: 11)
+            let y = layer.forward(x)
+            let dy = randomTensor(n: y.n, c: y.c, h: y.h, w: y.w, seed: 12)
+            let dx = layer.backward(dy)
+            layer.parameters.forEach { $0.zeroGrad(); $0.frozen = true }
+            _ = layer.forward(x)
+            XCTAssertEqual(layer.backward(dy).data, dx.data)
+            XCTAssertTrue(layer.parameters.allSatisfy { $0.grad.allSatisfy { $0 == 0 } })
+        }
+    }
 }
+
