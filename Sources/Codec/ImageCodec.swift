@@ -87,7 +87,8 @@ public final class ImageCodec {
     /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]).
     /// `channels` is the source's colour channel count (1 for grey, which comes back grey).
     /// With `refinement`, the encoder searches for latents that code x at a lower
-    /// rate–distortion cost than g_a's (slower; the decoder is the same).
+    /// rate–distortion cost than g_a's (slower; the decoder is the same), for images up to
+    /// `LatentRefinement.maxPixels`.
     public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int,
                          refinement: LatentRefinement = .none) -> [UInt8] {
         precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
@@ -101,8 +102,8 @@ public final class ImageCodec {
         case .hyperprior(let coder):
             tables = coder.encodeSideInformation(y, quality: quality, into: &encoder)
         }
-        let coded = refinement.steps == 0 ? yHat
-            : refinement.refine(yHat, tables: tables, x: x, model: model, quality: quality)
+        let coded = refinement.applies(toPixels: x.h * x.w)
+            ? refinement.refine(yHat, tables: tables, x: x, model: model, quality: quality) : yHat
         for k in coded.indices { encoder.encode(coded[k], with: tables[k]) }
         let alphaBytes = alpha.map { a in
             AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)

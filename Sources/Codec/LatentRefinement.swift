@@ -19,6 +19,13 @@ public struct LatentRefinement: Sendable {
 
     public static let none = LatentRefinement(steps: 0)
 
+    /// The largest image refined: the search keeps g_s's activations for its backward pass,
+    /// about 600 bytes a pixel (2.5 GB here); larger images are coded with g_a's latents.
+    public static let maxPixels = 1 << 22
+
+    /// Whether an image of `pixels` pixels is refined.
+    public func applies(toPixels pixels: Int) -> Bool { steps > 0 && pixels <= LatentRefinement.maxPixels }
+
     public init(steps: Int, learningRate: Float = 0.006) {
         (self.steps, self.learningRate) = (steps, learningRate)
     }

@@ -23,9 +23,13 @@ struct Compress: ParsableCommand {
     func run() throws {
         let codec = try modelOptions.load()
         let image = try inputOptions.readImage(input)
+        let refinement = refinementOptions.refinement
+        if refinement.steps > 0 && !refinement.applies(toPixels: image.pixelCount) {
+            warn("--refine: \(input) is larger than \(LatentRefinement.maxPixels) pixels; coding it without refinement")
+        }
         let start = Date()
         let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality,
-                                   refinement: refinementOptions.refinement)
+                                   refinement: refinement)
         let seconds = Date().timeIntervalSince(start)
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         guard verbose else { return }

@@ -39,6 +39,7 @@ final class LatentRefinementTests: XCTestCase {
                 let bytes = codec.compress(x, alpha: nil, channels: 3, quality: 40, refinement: LatentRefinement(steps: 3))
                 XCTAssertEqual(try codec.decompress(bytes, maxPixels: 1 << 20).rgb.shape, [1, 3, h, w], "\(kind) \(h)x\(w)")
             }
+            XCTAssertFalse(LatentRefinement(steps: 3).applies(toPixels: LatentRefinement.maxPixels + 1))
             XCTAssertFalse(codec.model.g_s.parameters.contains { $0.frozen || $0.grad.contains { $0 != 0 } },
                            "refinement leaves g_s as it found it")
         }
