@@ -27,26 +27,9 @@ public struct EntropyTables: Equatable, Sendable {
         }
     }
 
-    /// Codes `values`, `channels` planes of `plane` symbols, channel by channel in raster
-    /// order, each channel with its table of `set`.
-    public func encode(_ values: [Int32], set: Int, plane: Int, into encoder: inout RangeEncoder) {
-        for c in 0..<channels {
-            let table = self.table(set: set, channel: c)
-            for p in 0..<plane { encoder.encode(values[c * plane + p], with: table) }
-        }
-    }
-
-    /// The inverse of `encode`; a payload that ends early is `ContainerError.corruptPayload`.
-    public func decode(set: Int, plane: Int, from decoder: inout RangeDecoder) throws -> [Int32] {
-        var values = [Int32](repeating: 0, count: channels * plane)
-        for c in 0..<channels {
-            let table = self.table(set: set, channel: c)
-            for p in 0..<plane {
-                values[c * plane + p] = decoder.decode(with: table)
-                if decoder.overran { throw ContainerError.corruptPayload }
-            }
-        }
-        return values
+    /// The tables of `set` for `channels` planes of `plane` symbols, one table per channel.
+    func latentTables(set: Int, plane: Int) -> LatentTables {
+        LatentTables(tables: (0..<channels).map { table(set: set, channel: $0) }, choice: .perChannel(plane: plane))
     }
 
     /// One set per quality 1…100, at its (interpolated) gains.

@@ -38,25 +38,25 @@ struct HyperpriorCoder {
          blobs.indexer: ScaleIndexer.quantize(hyper, gains: gains).encoded]
     }
 
-    /// Codes ẑ = round(h_a(|y|)·g_z) and returns the table of every latent of ŷ, in order.
-    func encodeSideInformation(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> [CDFTable] {
+    /// Codes ẑ = round(h_a(|y|)·g_z) and returns the tables of ŷ that it selects.
+    func encodeSideInformation(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> LatentTables {
         let z = hyper.h_a.infer(y.map { abs($0) })
         let level = hyper.gains.nearestLevel(quality: quality)
         let gain = hyper.gains.vectors(level: level).gain
         let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / z.planeSize]).rounded()) }
-        zTables.encode(zHat, set: level, plane: z.planeSize, into: &encoder)
-        return indexer.indexes(zHat, quality: quality, height: y.h, width: y.w).map { yTables[Int($0)] }
+        zTables.latentTables(set: level, plane: z.planeSize).encode(zHat, into: &encoder)
+        return latentTables(zHat, quality: quality, height: y.h, width: y.w)
     }
 
-    func decode(from decoder: inout RangeDecoder, quality: Int, channels: Int, height: Int, width: Int) throws -> [Int32] {
-        let zHat = try zTables.decode(set: hyper.gains.nearestLevel(quality: quality),
-                                      plane: ((height + 3) / 4) * ((width + 3) / 4), from: &decoder)
-        let indexes = indexer.indexes(zHat, quality: quality, height: height, width: width)
-        var yHat = [Int32](repeating: 0, count: channels * height * width)
-        for k in yHat.indices {
-            yHat[k] = decoder.decode(with: yTables[Int(indexes[k])])
-            if decoder.overran { throw ContainerError.corruptPayload }
-        }
-        return yHat
+    /// The inverse of `encodeSideInformation` for a `height`×`width` ŷ.
+    func decodeSideInformation(from decoder: inout RangeDecoder, quality: Int, height: Int, width: Int) throws -> LatentTables {
+        let plane = ((height + 3) / 4) * ((width + 3) / 4)
+        let zHat = try zTables.latentTables(set: hyper.gains.nearestLevel(quality: quality), plane: plane).decode(from: &decoder)
+        return latentTables(zHat, quality: quality, height: height, width: width)
+    }
+
+    /// The Gaussian table of every latent of a `height`×`width` ŷ, as the integer h_s picks them from ẑ.
+    func latentTables(_ zHat: [Int32], quality: Int, height: Int, width: Int) -> LatentTables {
+        LatentTables(tables: yTables, choice: .listed(indexer.indexes(zHat, quality: quality, height: height, width: width)))
     }
 }

@@ -95,16 +95,16 @@ public final class ImageCodec {
         precondition(EntropyTables.qualities.contains(quality), "quality must be 1…100")
         let (y, yHat) = analyse(x, quality: quality)
         var encoder = RangeEncoder()
-        let tables: [CDFTable]
+        let tables: LatentTables
         switch coding {
         case .factorized(let entropy):
-            tables = (0..<yHat.count).map { entropy.table(set: quality - 1, channel: $0 / y.planeSize) }
+            tables = entropy.latentTables(set: quality - 1, plane: y.planeSize)
         case .hyperprior(let coder):
             tables = coder.encodeSideInformation(y, quality: quality, into: &encoder)
         }
         let coded = refinement.applies(toPixels: x.h * x.w)
             ? refinement.refine(yHat, tables: tables, x: x, model: model, quality: quality) : yHat
-        for k in coded.indices { encoder.encode(coded[k], with: tables[k]) }
+        tables.encode(coded, into: &encoder)
         let alphaBytes = alpha.map { a in
             AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)
         } ?? []
@@ -145,14 +145,15 @@ public final class ImageCodec {
     /// The integer latents of a validated container, exactly as the encoder coded them.
     public func decodeLatents(_ file: Container) throws -> [Int32] {
         var decoder = RangeDecoder(file.latents)
-        let yHat: [Int32]
+        let tables: LatentTables
         switch coding {
-        case .factorized(let tables):
-            yHat = try tables.decode(set: file.quality - 1, plane: file.latentHeight * file.latentWidth, from: &decoder)
+        case .factorized(let entropy):
+            tables = entropy.latentTables(set: file.quality - 1, plane: file.latentHeight * file.latentWidth)
         case .hyperprior(let coder):
-            yHat = try coder.decode(from: &decoder, quality: file.quality, channels: file.latentChannels,
-                                    height: file.latentHeight, width: file.latentWidth)
+            tables = try coder.decodeSideInformation(from: &decoder, quality: file.quality,
+                                                     height: file.latentHeight, width: file.latentWidth)
         }
+        let yHat = try tables.decode(from: &decoder)
         guard !decoder.isDamaged else { throw ContainerError.corruptPayload }
         return yHat
     }

@@ -1,0 +1,46 @@
+import EntropyCoding
+
+/// Which table codes each symbol of a channel-planar array of latents: a few distinct tables,
+/// chosen per channel (factorized densities) or listed symbol by symbol (the hyperprior's
+/// scale indexes). Symbols are coded in array order: channel by channel, each in raster order.
+struct LatentTables {
+    enum Choice {
+        /// Symbol k is coded with table k / plane.
+        case perChannel(plane: Int)
+        /// Symbol k is coded with table indexes[k].
+        case listed([UInt8])
+    }
+
+    let tables: [CDFTable]
+    let choice: Choice
+
+    /// How many symbols this codes.
+    var count: Int {
+        switch choice {
+        case .perChannel(let plane): return tables.count * plane
+        case .listed(let indexes): return indexes.count
+        }
+    }
+
+    subscript(k: Int) -> CDFTable {
+        switch choice {
+        case .perChannel(let plane): return tables[k / plane]
+        case .listed(let indexes): return tables[Int(indexes[k])]
+        }
+    }
+
+    func encode(_ values: [Int32], into encoder: inout RangeEncoder) {
+        precondition(values.count == count, "one value per latent")
+        for k in values.indices { encoder.encode(values[k], with: self[k]) }
+    }
+
+    /// The inverse of `encode`; a payload that ends early is `ContainerError.corruptPayload`.
+    func decode(from decoder: inout RangeDecoder) throws -> [Int32] {
+        var values = [Int32](repeating: 0, count: count)
+        for k in values.indices {
+            values[k] = decoder.decode(with: self[k])
+            if decoder.overran { throw ContainerError.corruptPayload }
+        }
+        return values
+    }
+}
