@@ -50,4 +50,8 @@ $aeic train codec "${common[@]}" --resume --steps 140000 --lr 1e-4 \
 $aeic train codec --data "${data[@]}" --out runs/hyper.ckpt --arch hyperprior --hyper-N 96 \
     --init runs/codec.ckpt --batch 4 --crop 256 --seed 2 --checkpoint-minutes 5 --steps 23500 \
     --lr 1e-4 --lr-drop 19000:3e-5 --lr-drop 21700:1e-5 "${bf16[@]}"
+# A warm restart of the hyperprior (run in two pieces, stopped with SIGTERM at step 30,334 and
+# resumed, at the learning rate given here for its steps).
+$aeic train codec --data "${data[@]}" --out runs/hyper.ckpt --resume --batch 4 --crop 256 --seed 2 \
+    --checkpoint-minutes 5 --steps 38500 --lr 1e-4 --lr-drop 34000:3e-5 --lr-drop 37000:1e-5 "${bf16[@]}"
 $aeic train export runs/hyper.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
