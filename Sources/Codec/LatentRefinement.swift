@@ -9,7 +9,7 @@ import NN
 /// lower J(v) = R(round v) / pixels + λ·255²·MSE(x, g_s(round(v)·g⁻)), with R what the
 /// file's own tables charge (through a smooth spline between integers, for a gradient) and
 /// round passing gradients straight through. Each step decodes its rounding anyway, so the
-/// rounding with the least J is the one kept, and the result never costs more than g_a's.
+/// rounding with the least J is the one kept: by J, the result never costs more than g_a's.
 /// The decoder does not change: it decodes whatever latents it is sent.
 public struct LatentRefinement: Sendable {
     /// Gradient steps; 0 codes g_a's latents as they are.

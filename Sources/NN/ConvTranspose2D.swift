@@ -96,8 +96,8 @@ public final class ConvTranspose2D: Layer {
                     im2col(dyb + i * dy.imageSize, g, rows: rows, col)
                     // dx (C_in, cols) = W (C_in, C_out·K·K) · col
                     w.multiply(n: cols, b: col, ldb: cols, c: dxb + offset, ldc: plane)
-                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
                     guard !weight.frozen else { continue }
+                    // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
                     LeftOperand(m: inChannels, k: cols, a: xb + offset, lda: plane)
                         .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
                 }

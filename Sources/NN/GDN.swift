@@ -96,6 +96,8 @@ public final class GDN: Layer {
                     LeftOperand(m: channels, k: n, a: v, lda: n)
                         .multiply(n: channels, b: squares, ldb: n, transB: true, beta: 1,
                                   c: dGamma.shard(worker), ldc: channels)
+                }
+                if !betaParam.frozen {
                     let db = dBeta.shard(worker)
                     for c in 0..<channels { db[c] += aeic_sum(v + c * n, n) }
                 }
