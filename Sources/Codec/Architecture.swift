@@ -36,9 +36,8 @@ public struct Architecture: Codable, Equatable, Sendable {
     /// The trade-off at a continuous level position, interpolated geometrically as the gains
     /// are (the trained λs are log-spaced).
     public func lambda(at position: Float) -> Float {
-        let p = min(max(position, 0), Float(levels - 1))
-        let a = Int(p.rounded(.down)), b = min(a + 1, levels - 1)
-        return Float.pow(lambdas[a], 1 - (p - Float(a))) * Float.pow(lambdas[b], p - Float(a))
+        let bracket = LevelBracket(position: position, levels: levels)
+        return bracket.mix(lambdas[bracket.lower], lambdas[bracket.upper])
     }
 
     public var json: String {

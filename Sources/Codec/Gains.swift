@@ -55,13 +55,9 @@ public final class Gains: ParameterOwner {
 
     /// The (encoder, decoder) gain vectors at a continuous level position in [0, levels − 1].
     public func vectors(at position: Float) -> (gain: [Float], inverse: [Float]) {
-        let p = min(max(position, 0), Float(levels - 1))
-        let a = Int(p.rounded(.down)), b = min(a + 1, levels - 1), t = p - Float(a)
+        let bracket = LevelBracket(position: position, levels: levels)
         func mix(_ v: [Float]) -> [Float] {
-            (0..<channels).map { c in
-                let x = v[a * channels + c], y = v[b * channels + c]
-                return x == y ? x : Float.pow(x, 1 - t) * Float.pow(y, t)
-            }
+            (0..<channels).map { c in bracket.mix(v[bracket.lower * channels + c], v[bracket.upper * channels + c]) }
         }
         return (mix(gain.value), mix(inverse.value))
     }
@@ -78,6 +74,22 @@ public final class Gains: ParameterOwner {
     public func position(quality: Int) -> Float {
         Float(min(max(quality, 1), 100) - 1) / 99 * Float(levels - 1)
     }
+}
+
+/// A continuous level position, clamped to [0, levels − 1], as the two trained levels around
+/// it and the weight t of the upper one: what the gains and λ are both interpolated between.
+struct LevelBracket {
+    let lower: Int, upper: Int, t: Float
+
+    init(position: Float, levels: Int) {
+        let p = min(max(position, 0), Float(levels - 1))
+        lower = Int(p.rounded(.down))
+        upper = min(lower + 1, levels - 1)
+        t = p - Float(lower)
+    }
+
+    /// x^(1−t)·y^t, the geometric interpolation between a value at each level.
+    func mix(_ x: Float, _ y: Float) -> Float { x == y ? x : Float.pow(x, 1 - t) * Float.pow(y, t) }
 }
 
 extension Float {

@@ -66,12 +66,8 @@ public final class ImageCodec {
 
     /// x̂ = g_s(ŷ·g⁻), cropped to `height`×`width` and clamped to [0, 1].
     public func synthesise(_ yHat: [Int32], quality: Int, height: Int, width: Int) -> Tensor {
-        let m = model.architecture.M
-        let (lh, lw) = ((height + 15) / 16, (width + 15) / 16)
         let inverse = model.gains.vectors(at: model.gains.position(quality: quality)).inverse
-        let plane = lh * lw
-        let z = Tensor(n: 1, c: m, h: lh, w: lw, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
-        let full = model.g_s.infer(z)
+        let full = model.g_s.infer(ImageCodec.dequantized(yHat, inverse: inverse, height: height, width: width))
         var out = Tensor(n: 1, c: 3, h: height, w: width)
         for c in 0..<3 {
             for y in 0..<height {
@@ -82,6 +78,14 @@ public final class ImageCodec {
             }
         }
         return out
+    }
+
+    /// g_s's input ŷ·g⁻ (1, M, ⌈height/16⌉, ⌈width/16⌉) for a `height`×`width` image, with
+    /// `inverse` the decoder gain of each of the M channels.
+    static func dequantized(_ yHat: [Int32], inverse: [Float], height: Int, width: Int) -> Tensor {
+        let (lh, lw) = ((height + 15) / 16, (width + 15) / 16)
+        let plane = lh * lw
+        return Tensor(n: 1, c: inverse.count, h: lh, w: lw, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
     }
 
     /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]).

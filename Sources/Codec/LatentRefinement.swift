@@ -35,8 +35,7 @@ public struct LatentRefinement: Sendable {
         let position = model.gains.position(quality: quality)
         let inverse = model.gains.vectors(at: position).inverse
         let weight = model.architecture.lambda(at: position) * 255 * 255
-        let latent = (c: model.architecture.M, h: (x.h + 15) / 16, w: (x.w + 15) / 16)
-        let plane = latent.h * latent.w, pixels = Float(x.h * x.w)
+        let plane = ((x.h + 15) / 16) * ((x.w + 15) / 16), pixels = Float(x.h * x.w)
         let frozen = model.g_s.parameters
         frozen.forEach { $0.frozen = true }
         defer { frozen.forEach { $0.frozen = false }; model.g_s.clearCache() }
@@ -44,8 +43,7 @@ public struct LatentRefinement: Sendable {
         var best = (cost: Float.infinity, yHat: yHat)
         for step in 0...steps {
             let rounded = v.map { Int32($0.rounded()) }
-            let decoded = Tensor(n: 1, c: latent.c, h: latent.h, w: latent.w,
-                                 data: (0..<rounded.count).map { Float(rounded[$0]) * inverse[$0 / plane] })
+            let decoded = ImageCodec.dequantized(rounded, inverse: inverse, height: x.h, width: x.w)
             let (distortion, dxHat) = LatentRefinement.distortion(model.g_s.forward(decoded), x, weight: weight)
             let rate = (0..<rounded.count).reduce(Float(0)) { $0 + tables[$1].bits(rounded[$1]) } / pixels
             if rate + distortion < best.cost { best = (rate + distortion, rounded) }
