@@ -23,31 +23,30 @@ bool aeic_bf16_supported(void) {
         && __builtin_cpu_supports("avx512bf16");
 }
 
-/// Round to nearest even, the rounding vcvtne2ps2bf16 uses (NaNs do not occur here).
-static inline uint32_t bf16(float x) {
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    return (u + 0x7FFF + ((u >> 16) & 1)) >> 16;
+/// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) rounded to bfloat16, the missing
+/// lanes and a missing r1 (the odd k) zero; the lanes in `store` are written to dst.
+AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
+                                              uint32_t *dst) {
+    // Interleaves the 16 bfloat16 of one row with the 16 of the next.
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
+    __m512 lo = _mm512_maskz_loadu_ps(mask, r0);
+    __m512 hi = r1 ? _mm512_maskz_loadu_ps(mask, r1) : _mm512_setzero_ps();
+    __m512i v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+    _mm512_mask_storeu_epi32(dst, store, v);
 }
 
 /// Rows k0..k0+kc of B (row-major, k×n) and columns j0..j0+nc → panels of NR columns, each
 /// [pair][NR] 32-bit lanes holding (B[2p][j], B[2p+1][j]); missing columns and the odd k are 0.
 AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, uint32_t *out) {
     const int pairs = (kc + 1) / 2;
-    // Interleaves the 16 bfloat16 of one row with the 16 of the next.
-    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
-                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     for (int j0 = 0; j0 < nc; j0 += NR) {
         uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
         for (int p = 0; p < pairs; p++) {
-            const float *r0 = b + (size_t)(2 * p) * ldb + j0, *r1 = r0 + ldb;
+            const float *r0 = b + (size_t)(2 * p) * ldb + j0, *r1 = 2 * p + 1 < kc ? r0 + ldb : NULL;
             for (int h = 0; h < NR; h += 16) {
-                int count = nc - j0 - h;
-                __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
-                __m512 lo = _mm512_maskz_loadu_ps(mask, r0 + h);
-                __m512 hi = 2 * p + 1 < kc ? _mm512_maskz_loadu_ps(mask, r1 + h) : _mm512_setzero_ps();
-                __m512i v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
-                _mm512_storeu_si512(panel + p * NR + h, v);
+                interleave_rows(r0 + h, r1 ? r1 + h : NULL, nc - j0 - h, 0xFFFF, panel + p * NR + h);
             }
         }
     }
@@ -55,28 +54,6 @@ AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, uint32_t 
 
 size_t aeic_bf16_packed_size(int m, int k) {
     return (size_t)((m + MR - 1) / MR) * MR * (size_t)((k + 1) / 2);
-}
-
-/// op(A) → panels of MR rows over all of k, each [pair][MR] 32-bit lanes holding
-/// (A[i][2p], A[i][2p+1]); missing rows and the odd k are 0. A block of k starting at an even
-/// k0 is then the contiguous stretch from pair k0/2 of each panel.
-void aeic_bf16_pack_a(bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
-    const int pairs = (k + 1) / 2;
-    for (int i0 = 0; i0 < m; i0 += MR) {
-        uint32_t *panel = packed + (size_t)(i0 / MR) * pairs * MR;
-        for (int r = 0; r < MR; r++) {
-            int i = i0 + r;
-            for (int p = 0; p < pairs; p++) {
-                uint32_t lo = 0, hi = 0;
-                if (i < m) {
-                    int kk = 2 * p;
-                    lo = bf16(trans ? a[(size_t)kk * lda + i] : a[(size_t)i * lda + kk]);
-                    if (kk + 1 < k) hi = bf16(trans ? a[(size_t)(kk + 1) * lda + i] : a[(size_t)i * lda + kk + 1]);
-                }
-                panel[p * MR + r] = lo | (hi << 16);
-            }
-        }
-    }
 }
 
 /// r[0..15] → their transpose, as 32-bit lanes: lane j of r[q] becomes lane q of r[j].
@@ -104,29 +81,58 @@ AVX512BF16 static void transpose16(__m512i r[16]) {
     }
 }
 
-/// As pack_b for a B stored transposed (B(k, j) at b[j·ldb + k], as in the weight gradients):
-/// each column's pairs are adjacent there, so 16 columns × 16 pairs are converted and then
-/// transposed into the panel layout.
+/// Rows q < rows (row q at src + q·ld, each k values) → for every pair p, `lanes` 32-bit lanes
+/// at out + p·width holding (row q[2p], row q[2p+1]); lanes from `rows` on and the odd k are 0.
+/// Blocks of 16 rows × 16 pairs are converted as they lie and then transposed.
+AVX512BF16 static void transpose_pairs(const float *src, size_t ld, int rows, int k, int width, int lanes,
+                                       uint32_t *out) {
+    const int pairs = (k + 1) / 2;
+    const __mmask16 store = (__mmask16)((1u << lanes) - 1);
+    for (int p0 = 0; p0 < pairs; p0 += 16) {
+        int left = k - 2 * p0;
+        __mmask16 lo = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+        __mmask16 hi = left >= 32 ? 0xFFFF : left <= 16 ? 0 : (__mmask16)((1u << (left - 16)) - 1);
+        __m512i r[16];
+        for (int q = 0; q < 16; q++) {
+            if (q >= rows) { r[q] = _mm512_setzero_si512(); continue; }
+            const float *row = src + (size_t)q * ld + 2 * p0;
+            r[q] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi, row + 16), _mm512_maskz_loadu_ps(lo, row));
+        }
+        transpose16(r);
+        int count = pairs - p0 < 16 ? pairs - p0 : 16;
+        for (int q = 0; q < count; q++) _mm512_mask_storeu_epi32(out + (size_t)(p0 + q) * width, store, r[q]);
+    }
+}
+
+/// As pack_b for a B stored transposed (B(k, j) at b[j·ldb + k], as in the weight gradients),
+/// where each column's pairs are adjacent.
 AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc, uint32_t *out) {
     const int pairs = (kc + 1) / 2;
     for (int j0 = 0; j0 < nc; j0 += NR) {
         uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
         for (int h = 0; h < NR; h += 16) {
             int columns = nc - j0 - h;
-            for (int p0 = 0; p0 < pairs; p0 += 16) {
-                int left = kc - 2 * p0;
-                __mmask16 lo = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
-                __mmask16 hi = left >= 32 ? 0xFFFF : left <= 16 ? 0 : (__mmask16)((1u << (left - 16)) - 1);
-                __m512i r[16];
-                for (int q = 0; q < 16; q++) {
-                    if (q >= columns) { r[q] = _mm512_setzero_si512(); continue; }
-                    const float *src = b + (size_t)(j0 + h + q) * ldb + 2 * p0;
-                    r[q] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi, src + 16), _mm512_maskz_loadu_ps(lo, src));
-                }
-                transpose16(r);
-                int count = pairs - p0 < 16 ? pairs - p0 : 16;
-                for (int q = 0; q < count; q++) _mm512_storeu_si512(panel + (size_t)(p0 + q) * NR + h, r[q]);
-            }
+            transpose_pairs(b + (size_t)(j0 + h) * ldb, ldb, columns < 16 ? columns : 16, kc, NR, 16, panel + h);
+        }
+    }
+}
+
+/// op(A) → panels of MR rows over all of k, each [pair][MR] 32-bit lanes holding
+/// (A[i][2p], A[i][2p+1]); missing rows and the odd k are 0. A block of k starting at an even
+/// k0 is then the contiguous stretch from pair k0/2 of each panel.
+AVX512BF16 void aeic_bf16_pack_a(bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
+    const int pairs = (k + 1) / 2;
+    for (int i0 = 0; i0 < m; i0 += MR) {
+        uint32_t *panel = packed + (size_t)(i0 / MR) * pairs * MR;
+        int rows = m - i0 < MR ? m - i0 : MR;
+        if (!trans) {
+            transpose_pairs(a + (size_t)i0 * lda, lda, rows, k, MR, MR, panel);
+            continue;
+        }
+        // Aᵀ stored k×m: the rows 2p and 2p + 1 of memory hold pair p of MR consecutive rows of A.
+        for (int p = 0; p < pairs; p++) {
+            const float *r0 = a + (size_t)(2 * p) * lda + i0, *r1 = 2 * p + 1 < k ? r0 + lda : NULL;
+            interleave_rows(r0, r1, rows, (1u << MR) - 1, panel + p * MR);
         }
     }
 }
