@@ -42,31 +42,47 @@ public final class GDN: Layer {
     var gamma: [Float] { gammaParam.value.map { $0 * $0 - GDN.pedestal } }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
         input = x
-        var s = Tensor.uninitialized(like: x), y = Tensor.uninitialized(like: x)
+        let (y, s) = normalise(x, keepingNorms: true)
+        norm = s
+        return y
+    }
+
+    /// y alone: each band's norms live only in its workspace, so inference holds x and y but
+    /// no third tensor of the same size.
+    public func infer(_ x: Tensor) -> Tensor {
+        normalise(x, keepingNorms: false).y
+    }
+
+    /// y, and the norms s = sqrt(β + γ · x²) as a tensor where `keepingNorms`.
+    private func normalise(_ x: Tensor, keepingNorms: Bool) -> (y: Tensor, norms: Tensor?) {
+        precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
+        var y = Tensor.uninitialized(like: x)
+        var s = keepingNorms ? Tensor.uninitialized(like: x) : Tensor(n: 0, c: 0, h: 0, w: 0, data: [])
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, inverse = self.inverse
         let bands = PixelBands(x, limit: GDN.bandBudget / channels)
-        workspaces.prepare(workers: Parallel.workers(bands.items), count: channels * bands.longest)
-        withStorage(reading: [x.data, g], writing: &s.data) { inputs, sb in
-            y.data.withUnsafeMutableBufferPointer { yp in
-                let (xb, yb) = (inputs[0], yp.baseAddress!)
+        workspaces.prepare(workers: Parallel.workers(bands.items),
+                           count: (keepingNorms ? 1 : 2) * channels * bands.longest)
+        withStorage(reading: [x.data, g], writing: &y.data) { inputs, yb in
+            s.data.withUnsafeMutableBufferPointer { sp in
+                let xb = inputs[0]
                 let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
                 Parallel.forEach(bands.items) { item, worker in
                     let (first, n) = bands.band(item)
                     let squares = workspaces.pointer(worker)          // x² of the band, (C, n)
+                    // The band's norms: in s, or after x² in the workspace, (C, n).
+                    let (norms, stride) = keepingNorms ? (sp.baseAddress! + first, plane) : (squares + channels * n, n)
                     for c in 0..<channels { aeic_square(xb + first + c * plane, squares + c * n, n) }
-                    gammaOperand.multiply(n: n, b: squares, ldb: n, c: sb + first, ldc: plane)
+                    gammaOperand.multiply(n: n, b: squares, ldb: n, c: norms, ldc: stride)
                     for c in 0..<channels {
                         let at = first + c * plane
-                        aeic_gdn_normalise(xb + at, sb + at, b[c], yb + at, n, inverse)
+                        aeic_gdn_normalise(xb + at, norms + c * stride, b[c], yb + at, n, inverse)
                     }
                 }
             }
         }
-        norm = s
-        return y
+        return (y, keepingNorms ? s : nil)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

@@ -41,6 +41,8 @@ public protocol Layer: ParameterOwner {
     func backward(_ dy: Tensor) -> Tensor
     /// Forgets what `forward` kept for `backward`.
     func clearCache()
+    /// y as `forward` computes it, keeping nothing for `backward`.
+    func infer(_ x: Tensor) -> Tensor
 }
 
 extension Layer {

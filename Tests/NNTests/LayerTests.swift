@@ -39,6 +39,15 @@ final class LayerTests: XCTestCase {
         }
     }
 
+    /// Inference, which keeps each band's norms in its workspace, gives forward's y exactly.
+    func testGDNInferenceMatchesForward() {
+        for inverse in [false, true] {
+            let gdn = GDN("g", channels: 5, inverse: inverse, gammaInit: 0.3)
+            let x = randomTensor(n: 2, c: 5, h: 250, w: 250, seed: 17)
+            XCTAssertEqual(gdn.infer(x).data, gdn.forward(x).data, "inverse \(inverse)")
+        }
+    }
+
     /// The backward pass over several bands per image agrees with the gradients written out
     /// pixel by pixel: v_k = −dy_k x_k / 2s_k³, dx_m = dy_m / s_m + 2 x_m Σ_k γ_km v_k,
     /// dβ_k = Σ v_k, dγ_kj = Σ v_k x_j², and dp = 2p · d(β or γ) through the reparametrisation.
