@@ -3,6 +3,7 @@ import pathlib
 import unittest
 
 import bd_rate
+import precision_curves
 import rd
 import rd_table
 
@@ -41,6 +42,14 @@ class MetricTests(unittest.TestCase):
         b = rd.load(ROOT / "fixtures/coffee-q20.jpg")
         self.assertAlmostEqual(rd.ms_ssim(a, b), 0.93557087, delta=1e-4)
         self.assertAlmostEqual(rd.psnr(a, b), 28.049369, delta=1e-4)
+
+
+class TrainingLogTests(unittest.TestCase):
+    def test_progress_lines_parse(self):
+        """The progress line `aeic train codec` prints, and nothing from its other lines."""
+        log = ("aeic: step 38580  loss 2.1072  bpp 0.892  psnr 28.61 dB  lr 1.0e-04  13.70 img/s\n"
+               "aeic: step 39059: checkpoint written to runs/hyper/codec.ckpt\n")
+        self.assertEqual(precision_curves.parse_log(log), [(38580, 2.1072, 0.892, 28.61, 13.70)])
 
 
 if __name__ == "__main__":
