@@ -58,6 +58,7 @@ public final class GDN: Layer {
     private func normalise(_ x: Tensor, keepingNorms: Bool) -> (y: Tensor, norms: Tensor?) {
         precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
         var y = Tensor.uninitialized(like: x)
+        // Without kept norms, s is an empty stand-in that no band touches.
         var s = keepingNorms ? Tensor.uninitialized(like: x) : Tensor(n: 0, c: 0, h: 0, w: 0, data: [])
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, inverse = self.inverse
