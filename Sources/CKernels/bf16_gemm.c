@@ -23,16 +23,21 @@ bool aeic_bf16_supported(void) {
         && __builtin_cpu_supports("avx512bf16");
 }
 
-/// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) rounded to bfloat16, the missing
-/// lanes and a missing r1 (the odd k) zero; the lanes in `store` are written to dst.
+/// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) rounded to bfloat16 (squared
+/// first where `square`), the missing lanes and a missing r1 (the odd k) zero; the lanes in
+/// `store` are written to dst.
 AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
-                                              uint32_t *dst) {
+                                              bool square, uint32_t *dst) {
     // Interleaves the 16 bfloat16 of one row with the 16 of the next.
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
     __m512 lo = _mm512_maskz_loadu_ps(mask, r0);
     __m512 hi = r1 ? _mm512_maskz_loadu_ps(mask, r1) : _mm512_setzero_ps();
+    if (square) {
+        lo = _mm512_mul_ps(lo, lo);
+        hi = _mm512_mul_ps(hi, hi);
+    }
     __m512i v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
     _mm512_mask_storeu_epi32(dst, store, v);
 }
@@ -46,7 +51,7 @@ AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, uint32_t 
         for (int p = 0; p < pairs; p++) {
             const float *r0 = b + (size_t)(2 * p) * ldb + j0, *r1 = 2 * p + 1 < kc ? r0 + ldb : NULL;
             for (int h = 0; h < NR; h += 16) {
-                interleave_rows(r0 + h, r1 ? r1 + h : NULL, nc - j0 - h, 0xFFFF, panel + p * NR + h);
+                interleave_rows(r0 + h, r1 ? r1 + h : NULL, nc - j0 - h, 0xFFFF, false, panel + p * NR + h);
             }
         }
     }
@@ -132,7 +137,7 @@ AVX512BF16 void aeic_bf16_pack_a(bool trans, int m, int k, const float *a, int l
         // Aᵀ stored k×m: the rows 2p and 2p + 1 of memory hold pair p of MR consecutive rows of A.
         for (int p = 0; p < pairs; p++) {
             const float *r0 = a + (size_t)(2 * p) * lda + i0, *r1 = 2 * p + 1 < k ? r0 + lda : NULL;
-            interleave_rows(r0, r1, rows, (1u << MR) - 1, panel + p * MR);
+            interleave_rows(r0, r1, rows, (1u << MR) - 1, false, panel + p * MR);
         }
     }
 }
@@ -165,6 +170,25 @@ AVX512BF16 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t
     }
 }
 
+/// C (m×nc, at c) = A's rows × pairs pc/2 … of one block of B (kc rows, nc columns), whose
+/// panels of NR columns lie `panel` words apart; plus C where `accumulate`.
+AVX512BF16 static void multiply_block(const uint32_t *packed_a, int m, int k, int pc, int kc, const uint32_t *b,
+                                      size_t panel, int nc, float *c, int ldc, bool accumulate) {
+    const size_t all_pairs = (size_t)(k + 1) / 2;
+    const int pairs = (kc + 1) / 2;
+    // A block of MC rows stays in L2 while each B panel, in L1, meets all of it.
+    for (int ic = 0; ic < m; ic += MC) {
+        int mc_end = m - ic < MC ? m : ic + MC;
+        for (int jr = 0; jr < nc; jr += NR) {
+            for (int ir = ic; ir < mc_end; ir += MR) {
+                const uint32_t *a = packed_a + (size_t)(ir / MR) * all_pairs * MR + (size_t)(pc / 2) * MR;
+                micro_kernel(pairs, a, b + (size_t)(jr / NR) * panel, c + (size_t)ir * ldc + jr, ldc,
+                             m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR, accumulate);
+            }
+        }
+    }
+}
+
 /// Per-thread packing buffer for B, kept for the thread's life (the workers are long-lived).
 static _Thread_local uint32_t *packed_b;
 
@@ -175,28 +199,131 @@ AVX512BF16 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, co
         if (!accumulate) for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * n);
         return;
     }
-    const size_t all_pairs = (size_t)(k + 1) / 2;
     for (int jc = 0; jc < n; jc += NC) {
         int nc = n - jc < NC ? n - jc : NC;
         for (int pc = 0; pc < k; pc += KC) {
-            int kc = k - pc < KC ? k - pc : KC, pairs = (kc + 1) / 2;
+            int kc = k - pc < KC ? k - pc : KC;
             if (trans_b) pack_b_transposed(b + (size_t)jc * ldb + pc, ldb, kc, nc, packed_b);
             else pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, packed_b);
-            // A block of MC rows stays in L2 while each B panel, in L1, meets all of it.
-            for (int ic = 0; ic < m; ic += MC) {
-                int mc_end = m - ic < MC ? m : ic + MC;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    for (int ir = ic; ir < mc_end; ir += MR) {
-                        const uint32_t *a = packed_a + (size_t)(ir / MR) * all_pairs * MR + (size_t)(pc / 2) * MR;
-                        micro_kernel(pairs, a, packed_b + (size_t)(jr / NR) * pairs * NR,
-                                     c + (size_t)ir * ldc + jc + jr, ldc,
-                                     m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR,
-                                     accumulate || pc > 0);
-                    }
-                }
-            }
+            multiply_block(packed_a, m, k, pc, kc, packed_b, (size_t)(kc + 1) / 2 * NR, nc,
+                           c + jc, ldc, accumulate || pc > 0);
         }
     }
+}
+
+size_t aeic_bf16_packed_b_size(int k, int n) {
+    return (size_t)((n + NR - 1) / NR) * NR * (size_t)((k + 1) / 2);
+}
+
+AVX512BF16 void aeic_bf16_gemm_packed(const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
+                                      bool accumulate, float *c, int ldc) {
+    const size_t panel = (size_t)(k + 1) / 2 * NR;
+    for (int jc = 0; jc < n; jc += NC) {
+        int nc = n - jc < NC ? n - jc : NC;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = k - pc < KC ? k - pc : KC;
+            multiply_block(packed_a, m, k, pc, kc, packed_b + (size_t)(jc / NR) * panel + (size_t)(pc / 2) * NR,
+                           panel, nc, c + jc, ldc, accumulate || pc > 0);
+        }
+    }
+}
+
+/// Pair p of a last half panel (n ending in the first 16 columns of a panel): its other 16
+/// lanes are zero, as pack_b leaves them.
+AVX512BF16 static inline void zero_half_panel(uint32_t *packed, size_t panel, int n, int p) {
+    if (n % NR && n % NR <= 16) _mm512_storeu_si512(packed + (size_t)(n / NR) * panel + (size_t)p * NR + 16, _mm512_setzero_si512());
+}
+
+AVX512BF16 void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
+    const int pairs = (k + 1) / 2;
+    const size_t panel = (size_t)pairs * NR;
+    for (int p = 0; p < pairs; p++) {
+        const float *r0 = b + (size_t)(2 * p) * ldb, *r1 = 2 * p + 1 < k ? r0 + ldb : NULL;
+        for (int j = 0; j < n; j += 16) {
+            interleave_rows(r0 + j, r1 ? r1 + j : NULL, n - j, 0xFFFF, true, packed + (size_t)(j / NR) * panel + (size_t)p * NR + j % NR);
+        }
+        zero_half_panel(packed, panel, n, p);
+    }
+}
+
+/// Samples row[s + i], i < 32, of an image row of `width` values, those outside it (and all
+/// of them for a row in the padding, NULL) zero.
+AVX512BF16 static inline void load32(const float *row, int s, int width, __m512 *lo, __m512 *hi) {
+    if (!row) {
+        *lo = *hi = _mm512_setzero_ps();
+    } else if (s >= 0 && s + 32 <= width) {
+        *lo = _mm512_loadu_ps(row + s);
+        *hi = _mm512_loadu_ps(row + s + 16);
+    } else {
+        int first = s < 0 ? -s : 0, end = width - s < 32 ? width - s : 32;
+        uint32_t mask = end <= first ? 0 : (uint32_t)(((uint64_t)1 << end) - 1) & ~(uint32_t)(((uint64_t)1 << first) - 1);
+        *lo = _mm512_maskz_loadu_ps((__mmask16)mask, row + s);
+        *hi = _mm512_maskz_loadu_ps((__mmask16)(mask >> 16), row + s + 16);
+    }
+}
+
+/// Row k = (c, ky, kx) of a stride-2 column matrix: at grid point (oy, ox) it holds
+/// plane[2·oy − padding + ky][2·ox − padding + kx], zero in the padding.
+typedef struct {
+    const float *plane;  // channel c
+    int ky, kx;
+} Tap;
+
+/// The image row that tap t reads at grid row oy; NULL in the padding.
+static inline const float *tap_row(const Tap *t, int oy, int height, int width, int padding) {
+    int iy = 2 * oy - padding + t->ky;
+    return iy < 0 || iy >= height ? NULL : t->plane + (size_t)iy * width;
+}
+
+/// Rows t0 and t1 (NULL: zero) of the column matrix at grid row oy, whose first column is
+/// column j_row of the band, as pairs into the panels (`panel` words apart) from `packed`,
+/// 16 columns at a time (out_width is a multiple of 16, so no run crosses a grid row).
+AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, int height, int width, int padding,
+                                     int out_width, uint32_t *packed, size_t panel, int j_row) {
+    const float *r0 = tap_row(t0, oy, height, width, padding), *r1 = t1 ? tap_row(t1, oy, height, width, padding) : NULL;
+    // Taps side by side in one image row (kx, kx + 1): the pairs for consecutive columns are
+    // consecutive samples of the image, 32 of them rounded as they lie.
+    bool adjacent = t1 && t1->plane == t0->plane && t1->ky == t0->ky && t1->kx == t0->kx + 1;
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (int ox0 = 0; ox0 < out_width; ox0 += 16) {
+        int j = j_row + ox0;
+        __m512 lo, hi;
+        __m512i v;
+        load32(r0, 2 * ox0 - padding + t0->kx, width, &lo, &hi);
+        if (adjacent) {
+            v = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+        } else {
+            __m512 a = _mm512_permutex2var_ps(lo, even, hi), b = _mm512_setzero_ps();
+            if (t1) {
+                load32(r1, 2 * ox0 - padding + t1->kx, width, &lo, &hi);
+                b = _mm512_permutex2var_ps(lo, even, hi);
+            }
+            v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(b, a));
+        }
+        _mm512_storeu_si512(packed + (size_t)(j / NR) * panel + j % NR, v);
+    }
+}
+
+AVX512BF16 void aeic_bf16_pack_im2col2(const float *image, int channels, int height, int width, int kernel,
+                                       int padding, int out_width, int oy0, int rows, uint32_t *packed) {
+    const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
+    const size_t panel = (size_t)pairs * NR;
+    Tap *taps = malloc(sizeof(Tap) * (size_t)k);
+    if (!taps) abort();
+    for (int i = 0; i < k; i++) {
+        taps[i] = (Tap){image + (size_t)(i / (kernel * kernel)) * height * width, i / kernel % kernel, i % kernel};
+    }
+    for (int p = 0; p < pairs; p++) {
+        const Tap *t1 = 2 * p + 1 < k ? &taps[2 * p + 1] : NULL;
+        for (int r = 0; r < rows; r++) {
+            pack_pair_row(&taps[2 * p], t1, oy0 + r, height, width, padding, out_width, packed + (size_t)p * NR,
+                          panel, r * out_width);
+        }
+        zero_half_panel(packed, panel, n, p);
+    }
+    free(taps);
 }
 
 #else
@@ -214,6 +341,26 @@ void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *
                     bool trans_b, bool accumulate, float *c, int ldc) {
     (void)packed_a; (void)m; (void)n; (void)k; (void)b; (void)ldb; (void)trans_b; (void)accumulate;
     (void)c; (void)ldc;
+    abort();
+}
+
+size_t aeic_bf16_packed_b_size(int k, int n) { (void)k; (void)n; return 0; }
+
+void aeic_bf16_gemm_packed(const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
+                           bool accumulate, float *c, int ldc) {
+    (void)packed_a; (void)m; (void)n; (void)k; (void)packed_b; (void)accumulate; (void)c; (void)ldc;
+    abort();
+}
+
+void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
+    (void)b; (void)ldb; (void)k; (void)n; (void)packed;
+    abort();
+}
+
+void aeic_bf16_pack_im2col2(const float *image, int channels, int height, int width, int kernel,
+                            int padding, int out_width, int oy0, int rows, uint32_t *packed) {
+    (void)image; (void)channels; (void)height; (void)width; (void)kernel; (void)padding;
+    (void)out_width; (void)oy0; (void)rows; (void)packed;
     abort();
 }
 

@@ -68,6 +68,9 @@ final class LeftOperand: @unchecked Sendable {
         }
     }
 
+    /// Whether the products run in bfloat16, so that B may come packed (`multiply(n:packedB:…)`).
+    var isBFloat16: Bool { packed != nil }
+
     /// C (m×n) = op(A) · op(B), plus C when `beta` is 1.
     func multiply(n: Int, b: UnsafePointer<Float>, ldb: Int, transB: Bool = false, beta: Float = 0,
                   c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -79,6 +82,15 @@ final class LeftOperand: @unchecked Sendable {
         packed.withUnsafeBufferPointer { p in
             aeic_bf16_gemm(p.baseAddress, Int32(m), Int32(n), Int32(k), b, Int32(ldb), transB, beta == 1,
                            c, Int32(ldc))
+        }
+    }
+
+    /// As `multiply`, with B (k×n) already in the bfloat16 kernel's panels; only where
+    /// `isBFloat16`.
+    func multiply(n: Int, packedB: UnsafePointer<UInt32>, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        precondition(beta == 0 || beta == 1, "the bfloat16 GEMM overwrites or accumulates")
+        packed!.withUnsafeBufferPointer { p in
+            aeic_bf16_gemm_packed(p.baseAddress, Int32(m), Int32(n), Int32(k), packedB, beta == 1, c, Int32(ldc))
         }
     }
 }

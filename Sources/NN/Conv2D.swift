@@ -43,22 +43,38 @@ public final class Conv2D: Layer {
         let perImage = Parallel.parts(g.outHeight, images: x.n, limit: g.bandRows(outputRows: outChannels))
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
-        workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
+        let packedWords = aeic_bf16_packed_b_size(Int32(g.colRows), Int32(band * g.outWidth))
+        workspaces.prepare(workers: Parallel.workers(items), count: max(g.colRows * band * g.outWidth, packedWords))
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
             let w = LeftOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows)
             let xb = inputs[0]
             Parallel.forEach(items) { item, worker in
                 let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
-                let col = workspaces.pointer(worker)
                 let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
                 let cols = rows.count * g.outWidth
-                im2col(xb + i * x.imageSize, g, rows: rows, col)
                 // y = b + W · col: the GEMM accumulates onto the bias, saving a pass over y.
                 fill(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
-                w.multiply(n: cols, b: col, ldb: cols, beta: 1, c: yBand, ldc: plane)
+                multiplyColumns(w, image: xb + i * x.imageSize, g, rows: rows, workspace: workspaces.pointer(worker),
+                                into: yBand, ldc: plane)
             }
         }
         return y
+    }
+
+    /// y += W · col for grid rows `rows`. In bfloat16 the columns of a stride-2 convolution
+    /// are rounded and packed for the GEMM straight from the image, skipping the Float32
+    /// columns and their second pass.
+    private func multiplyColumns(_ w: LeftOperand, image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
+                                 workspace: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldc: Int) {
+        let cols = rows.count * g.outWidth
+        guard w.isBFloat16 && stride == 2 && g.outWidth % 16 == 0 else {
+            im2col(image, g, rows: rows, workspace)
+            return w.multiply(n: cols, b: workspace, ldb: cols, beta: 1, c: y, ldc: ldc)
+        }
+        let packed = UnsafeMutablePointer<UInt32>(OpaquePointer(workspace))
+        aeic_bf16_pack_im2col2(image, Int32(g.channels), Int32(g.height), Int32(g.width), Int32(kernel),
+                               Int32(padding), Int32(g.outWidth), Int32(rows.lowerBound), Int32(rows.count), packed)
+        w.multiply(n: cols, packedB: packed, beta: 1, c: y, ldc: ldc)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

@@ -64,18 +64,17 @@ public final class GDN: Layer {
         let plane = x.planeSize, inverse = self.inverse
         let bands = PixelBands(x, limit: GDN.bandBudget / channels)
         workspaces.prepare(workers: Parallel.workers(bands.items),
-                           count: (keepingNorms ? 1 : 2) * channels * bands.longest)
+                           count: squaresWords(bands.longest) + (keepingNorms ? 0 : channels * bands.longest))
         withStorage(reading: [x.data, g], writing: &y.data) { inputs, yb in
             s.data.withUnsafeMutableBufferPointer { sp in
                 let xb = inputs[0]
                 let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
                 Parallel.forEach(bands.items) { item, worker in
                     let (first, n) = bands.band(item)
-                    let squares = workspaces.pointer(worker)          // x² of the band, (C, n)
+                    let squares = workspaces.pointer(worker)
                     // The band's norms: in s, or after x² in the workspace, (C, n).
-                    let (norms, stride) = keepingNorms ? (sp.baseAddress! + first, plane) : (squares + channels * n, n)
-                    for c in 0..<channels { aeic_square(xb + first + c * plane, squares + c * n, n) }
-                    gammaOperand.multiply(n: n, b: squares, ldb: n, c: norms, ldc: stride)
+                    let (norms, stride) = keepingNorms ? (sp.baseAddress! + first, plane) : (squares + squaresWords(n), n)
+                    multiplySquares(gammaOperand, x: xb + first, ld: plane, n: n, workspace: squares, into: norms, ldc: stride)
                     for c in 0..<channels {
                         let at = first + c * plane
                         aeic_gdn_normalise(xb + at, norms + c * stride, b[c], yb + at, n, inverse)
@@ -84,6 +83,24 @@ public final class GDN: Layer {
             }
         }
         return (y, keepingNorms ? s : nil)
+    }
+
+    /// Workspace floats for a band of n pixels' x²: (C, n), or packed for the bfloat16 GEMM.
+    private func squaresWords(_ n: Int) -> Int {
+        max(channels * n, aeic_bf16_packed_b_size(Int32(channels), Int32(n)))
+    }
+
+    /// norms (C, n) = γ · x² for a band of n pixels whose channels lie `ld` apart. In bfloat16,
+    /// x² is squared and packed for the GEMM in one pass, with no Float32 x² in between.
+    private func multiplySquares(_ gamma: LeftOperand, x: UnsafePointer<Float>, ld: Int, n: Int,
+                                 workspace: UnsafeMutablePointer<Float>, into norms: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard gamma.isBFloat16 else {
+            for c in 0..<channels { aeic_square(x + c * ld, workspace + c * n, n) }
+            return gamma.multiply(n: n, b: workspace, ldb: n, c: norms, ldc: ldc)
+        }
+        let packed = UnsafeMutablePointer<UInt32>(OpaquePointer(workspace))
+        aeic_bf16_pack_squares(x, ld, Int32(channels), Int32(n), packed)
+        gamma.multiply(n: n, packedB: packed, c: norms, ldc: ldc)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

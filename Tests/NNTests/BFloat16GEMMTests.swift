@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 @testable import NN
 
@@ -64,5 +65,66 @@ final class BFloat16GEMMTests: XCTestCase {
         let norm = exact.map { Double($0 * $0) }.reduce(0, +).squareRoot()
         XCTAssertLessThan(error / norm, 6e-3)
         XCTAssertGreaterThan(error / norm, 1e-4, "the products were not rounded to bfloat16")
+    }
+
+    /// Columns of a stride-2 convolution packed straight from the image must hand the kernel
+    /// the very operands that im2col and its packing do: the products agree to the bit. The
+    /// cases cover odd k, k and m past the blocks (384, 48), n past 512, a last half panel,
+    /// padding on every side, even kernels and the pairs that straddle kernel rows.
+    func testPackedColumnsMatchIm2colExactly() throws {
+        guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
+        BLASRuntime.gemmPrecision = .bfloat16
+        defer { BLASRuntime.gemmPrecision = .float32 }
+        let cases: [(c: Int, h: Int, w: Int, k: Int, p: Int, rows: Range<Int>, m: Int)] = [
+            (3, 37, 32, 5, 2, 0..<19, 13), (20, 21, 64, 5, 2, 3..<9, 50), (1, 9, 31, 3, 1, 0..<5, 4),
+            (2, 12, 32, 4, 1, 1..<5, 7), (3, 8, 64, 2, 0, 0..<3, 12), (5, 30, 96, 5, 2, 14..<15, 2),
+            (4, 40, 64, 3, 1, 0..<20, 9),
+        ]
+        for (i, t) in cases.enumerated() {
+            let g = ConvGeometry(channels: t.c, height: t.h, width: t.w, kernel: t.k, stride: 2, padding: t.p)
+            precondition(g.outWidth % 16 == 0)
+            let x = randomTensor(n: 1, c: t.c, h: t.h, w: t.w, seed: UInt64(30 + i))
+            let a = randomTensor(n: 1, c: 1, h: t.m, w: g.colRows, seed: UInt64(60 + i)).data
+            let n = t.rows.count * g.outWidth
+            var col = [Float](repeating: 0, count: g.colRows * n)
+            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_bf16_packed_b_size(Int32(g.colRows), Int32(n)))
+            var viaIm2col = [Float](repeating: 0, count: t.m * n), viaPacking = viaIm2col
+            x.data.withUnsafeBufferPointer { xp in
+                a.withUnsafeBufferPointer { ap in
+                    let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows)
+                    im2col(xp.baseAddress!, g, rows: t.rows, &col)
+                    w.multiply(n: n, b: col, ldb: n, c: &viaIm2col, ldc: n)
+                    aeic_bf16_pack_im2col2(xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.p),
+                                           Int32(g.outWidth), Int32(t.rows.lowerBound), Int32(t.rows.count), &packed)
+                    w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)
+                }
+            }
+            let first = viaIm2col.indices.first { viaIm2col[$0] != viaPacking[$0] }
+            XCTAssertNil(first, "case \(t): the products differ first at \(first ?? 0)")
+        }
+    }
+
+    /// GDN's x² squared and packed in one pass must give the kernel the operands that the
+    /// squares and their packing do: odd k, and n ending in either half of a panel.
+    func testPackedSquaresMatchSquaringExactly() throws {
+        guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
+        BLASRuntime.gemmPrecision = .bfloat16
+        defer { BLASRuntime.gemmPrecision = .float32 }
+        for (i, (m, k, n, ld)) in [(5, 7, 9, 11), (13, 128, 700, 700), (12, 33, 40, 45), (3, 2, 1, 1)].enumerated() {
+            let x = randomTensor(n: 1, c: 1, h: k, w: ld, seed: UInt64(90 + i)).data
+            let a = randomTensor(n: 1, c: 1, h: m, w: k, seed: UInt64(95 + i)).data
+            var squares = [Float](repeating: 0, count: k * n)
+            for r in 0..<k { for j in 0..<n { squares[r * n + j] = x[r * ld + j] * x[r * ld + j] } }
+            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_bf16_packed_b_size(Int32(k), Int32(n)))
+            var viaSquares = [Float](repeating: 0, count: m * n), viaPacking = viaSquares
+            a.withUnsafeBufferPointer { ap in
+                let w = LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k)
+                w.multiply(n: n, b: squares, ldb: n, c: &viaSquares, ldc: n)
+                aeic_bf16_pack_squares(x, ld, Int32(k), Int32(n), &packed)
+                w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)
+            }
+            let first = viaSquares.indices.first { viaSquares[$0] != viaPacking[$0] }
+            XCTAssertNil(first, "m\(m) k\(k) n\(n): the products differ first at \(first ?? 0)")
+        }
     }
 }

@@ -70,6 +70,24 @@ final class ConvolutionTests: XCTestCase {
         } }
     }
 
+    /// In bfloat16 the stride-2 convolutions whose rows hold a multiple of 16 outputs pack
+    /// their columns straight from the image; banded, over a batch, they still compute the
+    /// convolution (to bfloat16's rounding).
+    func testBFloat16Conv2DMatchesNaiveOracle() throws {
+        guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
+        var rng = SplitMix64(seed: 8)
+        let conv = Conv2D("c", in: 6, out: 5, kernel: 5, stride: 2, padding: 2, rng: &rng)
+        conv.bias.value = (0..<5).map { Float($0) * 0.1 - 0.2 }
+        let x = randomTensor(n: 2, c: 6, h: 41, w: 64, seed: 12)
+        let fast = BLASRuntime.with(.bfloat16) { conv.forward(x) }
+        let slow = naiveConv(x, weight: conv.weight.value, bias: conv.bias.value, outChannels: 5,
+                             kernel: 5, stride: 2, padding: 2)
+        XCTAssertEqual(fast.shape, slow.shape)
+        let error = zip(fast.data, slow.data).map { abs($0 - $1) }.max()!
+        XCTAssertLessThan(error, 2e-2)
+        XCTAssertGreaterThan(error, 0, "the products were not rounded to bfloat16")
+    }
+
     func testConvTransposeMatchesNaiveOracle() {
         for (i, g) in sweep.enumerated() where g.s > 1 || g.k > 1 { for n in [1, 2] {
             var rng = SplitMix64(seed: UInt64(i))
