@@ -80,7 +80,7 @@ public final class ConvTranspose2D: Layer {
         guard let x = input else { preconditionFailure("backward before forward") }
         let g = geometry(for: x)
         var dx = Tensor.uninitialized(like: x)
-        let plane = x.planeSize, band = g.bandRows()
+        let plane = x.planeSize, band = g.bandRows(budget: ConvGeometry.backwardBudget)
         let workers = Parallel.workers(x.n)
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
