@@ -23,14 +23,18 @@ bool aeic_bf16_supported(void) {
         && __builtin_cpu_supports("avx512bf16");
 }
 
+/// 16 lanes of row r0 and 16 of row r1 → 32-bit lanes (r0[j], r1[j]) in bfloat16.
+AVX512BF16 static inline __m512i pair_lanes(__m512 r0, __m512 r1) {
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    return _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(r1, r0));
+}
+
 /// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) rounded to bfloat16 (squared
 /// first where `square`), the missing lanes and a missing r1 (the odd k) zero; the lanes in
 /// `store` are written to dst.
 AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
                                               bool square, uint32_t *dst) {
-    // Interleaves the 16 bfloat16 of one row with the 16 of the next.
-    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
-                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
     __m512 lo = _mm512_maskz_loadu_ps(mask, r0);
     __m512 hi = r1 ? _mm512_maskz_loadu_ps(mask, r1) : _mm512_setzero_ps();
@@ -38,8 +42,7 @@ AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, 
         lo = _mm512_mul_ps(lo, lo);
         hi = _mm512_mul_ps(hi, hi);
     }
-    __m512i v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
-    _mm512_mask_storeu_epi32(dst, store, v);
+    _mm512_mask_storeu_epi32(dst, store, pair_lanes(lo, hi));
 }
 
 /// Rows k0..k0+kc of B (row-major, k×n) and columns j0..j0+nc → panels of NR columns, each
@@ -285,8 +288,6 @@ AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, int h
     // consecutive samples of the image, 32 of them rounded as they lie.
     bool adjacent = t1 && t1->plane == t0->plane && t1->ky == t0->ky && t1->kx == t0->kx + 1;
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
-                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     for (int ox0 = 0; ox0 < out_width; ox0 += 16) {
         int j = j_row + ox0;
         __m512 lo, hi;
@@ -300,7 +301,7 @@ AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, int h
                 load32(r1, 2 * ox0 - padding + t1->kx, width, &lo, &hi);
                 b = _mm512_permutex2var_ps(lo, even, hi);
             }
-            v = _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(b, a));
+            v = pair_lanes(a, b);
         }
         _mm512_storeu_si512(packed + (size_t)(j / NR) * panel + j % NR, v);
     }
