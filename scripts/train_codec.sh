@@ -58,4 +58,8 @@ $aeic train codec --data "${data[@]}" --out runs/hyper.ckpt --resume --batch 4 -
 # every piece stopped before its own planned drops, so the rates are the ones given here).
 $aeic train codec --data "${data[@]}" --out runs/hyper.ckpt --resume --batch 4 --crop 256 --seed 2 \
     --checkpoint-minutes 5 --steps 52000 --lr 1e-4 --lr-drop 49500:3e-5 --lr-drop 51000:1e-5 "${bf16[@]}"
+# A third warm restart (run in three pieces, stopped with SIGTERM and resumed with new plans;
+# only the last piece reached its drops, so the rates are the ones given here).
+$aeic train codec --data "${data[@]}" --out runs/hyper.ckpt --resume --batch 4 --crop 256 --seed 2 \
+    --checkpoint-minutes 5 --steps 63500 --lr 1e-4 --lr-drop 59500:3e-5 --lr-drop 62000:1e-5 "${bf16[@]}"
 $aeic train export runs/hyper.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
