@@ -272,6 +272,11 @@ typedef struct {
     int ky, kx;
 } Tap;
 
+/// Row k of the column matrix of `image` (channels of height × width) for a kernel × kernel window.
+static inline Tap tap_at(const float *image, int height, int width, int kernel, int k) {
+    return (Tap){image + (size_t)(k / (kernel * kernel)) * height * width, k / kernel % kernel, k % kernel};
+}
+
 /// The image row that tap t reads at grid row oy; NULL in the padding.
 static inline const float *tap_row(const Tap *t, int oy, int height, int width, int padding) {
     int iy = 2 * oy - padding + t->ky;
@@ -311,20 +316,14 @@ AVX512BF16 void aeic_bf16_pack_im2col2(const float *image, int channels, int hei
                                        int padding, int out_width, int oy0, int rows, uint32_t *packed) {
     const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
     const size_t panel = (size_t)pairs * NR;
-    Tap *taps = malloc(sizeof(Tap) * (size_t)k);
-    if (!taps) abort();
-    for (int i = 0; i < k; i++) {
-        taps[i] = (Tap){image + (size_t)(i / (kernel * kernel)) * height * width, i / kernel % kernel, i % kernel};
-    }
     for (int p = 0; p < pairs; p++) {
-        const Tap *t1 = 2 * p + 1 < k ? &taps[2 * p + 1] : NULL;
+        Tap t0 = tap_at(image, height, width, kernel, 2 * p), t1 = tap_at(image, height, width, kernel, 2 * p + 1);
         for (int r = 0; r < rows; r++) {
-            pack_pair_row(&taps[2 * p], t1, oy0 + r, height, width, padding, out_width, packed + (size_t)p * NR,
-                          panel, r * out_width);
+            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, height, width, padding, out_width,
+                          packed + (size_t)p * NR, panel, r * out_width);
         }
         zero_half_panel(packed, panel, n, p);
     }
-    free(taps);
 }
 
 #else
