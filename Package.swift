@@ -23,13 +23,14 @@ let package = Package(
         .target(name: "NN", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "EntropyCoding"),
-        .target(name: "Codec", dependencies: ["NN", "EntropyCoding", "CKernels"],
+        .target(name: "Training", dependencies: ["NN", "Images"]),
+        .target(name: "Codec", dependencies: ["NN", "EntropyCoding", "CKernels", "Training"],
                 resources: [.copy("Resources")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
         // Executable
         .executableTarget(name: "aeic", dependencies: [
-            "Images", "NN", "Codec", "EntropyCoding", "CHeap",
+            "Images", "NN", "Training", "Codec", "EntropyCoding", "CHeap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -37,7 +38,8 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "EntropyCodingTests", dependencies: ["EntropyCoding"]),
-        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN"]),
+        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images", "Training"]),
         .testTarget(name: "CLITests", dependencies: ["Images", "CHeap"]),
     ]
 )

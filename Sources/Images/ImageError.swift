@@ -6,6 +6,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     case tooLarge(width: Int, height: Int, limit: Int)
     case corrupt(String)
     case unsupported(String)
+    case unreadableFolder(String)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
             return "image is \(w)x\(h), over the limit of \(limit) pixels"
         case .corrupt(let message): return message
         case .unsupported(let message): return message
+        case .unreadableFolder(let path): return "\(path): cannot list folder"
         }
     }
 }

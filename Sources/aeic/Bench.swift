@@ -3,6 +3,7 @@ import Codec
 import EntropyCoding
 import Foundation
 import NN
+import Training
 
 /// `aeic bench …`: speed measurements, each next to its peer measured in the same run.
 struct Bench: ParsableCommand {
@@ -102,7 +103,7 @@ func imagesPerSecond(_ architecture: Architecture, batch: Int, crop: Int, repeat
         let side = crop + 32
         set.append(.init(width: side, height: side, samples: (0..<3 * side * side).map { _ in rng.uniform() }))
     }
-    var options = Trainer.Options()
+    var options = Trainer<CompressionModel>.Options()
     (options.batch, options.crop) = (batch, crop)
     let trainer = Trainer(model: CompressionModel(architecture), options: options)
     let seconds = medianSeconds(repeats) { _ = trainer.trainOneStep(on: set) }

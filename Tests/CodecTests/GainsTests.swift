@@ -1,6 +1,7 @@
 import XCTest
 @testable import Codec
 @testable import NN
+import Training
 
 final class GainsTests: XCTestCase {
     func trainedGains() -> Gains {
@@ -23,15 +24,14 @@ final class GainsTests: XCTestCase {
 
     /// A checkpoint resumed with other trade-offs keeps its transforms and step, and trains.
     func testResumingWithNewLambdasResamplesGains() throws {
-        var options = Trainer.Options()
+        var options = Trainer<CompressionModel>.Options()
         (options.batch, options.crop) = (2, 32)
         let trainer = Trainer(model: CompressionModel(Architecture(N: 8, M: 6, lambdas: [0.01, 0.1]), seed: 3),
                               options: options)
         var data = TrainingSet()
         data.append(.init(width: 40, height: 40, samples: (0..<4800).map { Float($0 % 97) / 97 }))
         _ = trainer.trainOneStep(on: data)
-        options.lambdas = [0.001, 0.01, 0.1]
-        let resumed = try Trainer(resuming: trainer.checkpoint(), options: options)
+        let resumed = try Trainer(resuming: trainer.checkpoint(), lambdas: [0.001, 0.01, 0.1], options: options)
         XCTAssertEqual(resumed.step, 1)
         XCTAssertEqual(resumed.model.architecture.lambdas, [0.001, 0.01, 0.1])
         XCTAssertEqual(resumed.model.g_s.parameters[0].value, trainer.model.g_s.parameters[0].value)

@@ -3,6 +3,7 @@ import EntropyCoding
 import Images
 @testable import Codec
 @testable import NN
+import Training
 
 final class ScaleIndexerTests: XCTestCase {
     let architecture = Architecture(kind: Architecture.hyperprior, N: 8, M: 5, hyperN: 6, lambdas: [0.01, 0.1])
@@ -95,7 +96,7 @@ final class ScaleIndexerTests: XCTestCase {
             throw XCTSkip("../shared/datasets/kodak is absent; skipping the integer h_s rate check")
         }
         let file = try ParameterFile(decoding: Array(try Data(contentsOf: checkpoint)))
-        let model = try Trainer(resuming: file, options: Trainer.Options()).model
+        let model = try Trainer(resuming: file, options: Trainer<CompressionModel>.Options()).model
         guard case .hyperprior(let hyper) = model.prior else { throw XCTSkip("the committed checkpoint is not a hyperprior model") }
         let codec = try ImageCodec(modelFile: ImageCodec.export(model))
         guard case .hyperprior(let coder) = codec.coding else { return XCTFail("hyperprior codec expected") }

@@ -1,6 +1,7 @@
 import XCTest
 @testable import Codec
 @testable import NN
+import Training
 
 final class TrainingTests: XCTestCase {
     /// A small model's rate–distortion loss falls on a fixed batch, with either prior; the
@@ -34,10 +35,8 @@ extension TrainingTests {
     /// of gains (y's and z's) to the new levels.
     func testResumingWithNewLevelsResamplesEveryGain() throws {
         let architecture = Architecture(kind: Architecture.hyperprior, N: 8, M: 6, hyperN: 4, lambdas: [0.01, 0.1])
-        let trainer = Trainer(model: CompressionModel(architecture, seed: 2), options: Trainer.Options())
-        var options = Trainer.Options()
-        options.lambdas = [0.01, 0.03, 0.1]
-        let resumed = try Trainer(resuming: trainer.checkpoint(), options: options)
+        let trainer = Trainer(model: CompressionModel(architecture, seed: 2), options: Trainer<CompressionModel>.Options())
+        let resumed = try Trainer(resuming: trainer.checkpoint(), lambdas: [0.01, 0.03, 0.1], options: trainer.options)
         XCTAssertEqual(resumed.model.architecture.lambdas, [0.01, 0.03, 0.1])
         for (a, b) in zip(trainer.model.sharedParameters, resumed.model.sharedParameters) {
             XCTAssertEqual(a.value, b.value, a.name)

@@ -165,11 +165,6 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(scaled.value[1], 0.01 - 2e-4, accuracy: 1e-7)
     }
 
-    func testLearningRateScheduleDropsAtItsSteps() {
-        let schedule = LearningRateSchedule(base: 1e-3, drops: [.init(step: 20, rate: 1e-5), .init(step: 10, rate: 1e-4)])
-        XCTAssertEqual([0, 9, 10, 19, 20, 1000].map(schedule.rate(atStep:)), [1e-3, 1e-3, 1e-4, 1e-4, 1e-5, 1e-5])
-    }
-
     func testParameterFileRoundTripAndDamage() throws {
         var rng = SplitMix64(seed: 9)
         let conv = Conv2D("c", in: 2, out: 3, kernel: 3, rng: &rng)
