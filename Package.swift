@@ -28,18 +28,22 @@ let package = Package(
                 resources: [.copy("Resources")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
+        .target(name: "Denoise", dependencies: ["NN", "Training"]),
+
         // Executable
         .executableTarget(name: "aeic", dependencies: [
-            "Images", "NN", "Training", "Codec", "EntropyCoding", "CHeap",
+            "Images", "NN", "Training", "Codec", "Denoise", "EntropyCoding", "CHeap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests
+        .target(name: "GradientChecking", dependencies: ["NN"], path: "Tests/GradientChecking"),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "GradientChecking"]),
         .testTarget(name: "EntropyCodingTests", dependencies: ["EntropyCoding"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN"]),
         .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images", "Training"]),
+        .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "NN", "Training", "GradientChecking"]),
         .testTarget(name: "CLITests", dependencies: ["Images", "CHeap"]),
     ]
 )

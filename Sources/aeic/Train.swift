@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import Denoise
 import Foundation
 import NN
 import Training
@@ -7,7 +8,7 @@ import Training
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model, or export a checkpoint as a model file.",
-        subcommands: [TrainCodec.self, ExportModel.self])
+        subcommands: [TrainCodec.self, TrainDenoise.self, ExportModel.self])
 }
 
 /// `aeic train codec`: rate–distortion training with checkpoints and resume.

@@ -1,6 +1,7 @@
 import CKernels
 import XCTest
 @testable import NN
+import GradientChecking
 
 final class BFloat16GEMMTests: XCTestCase {
     /// On small integers, which bfloat16 holds exactly, the kernel must agree with a naive

@@ -1,5 +1,6 @@
 import XCTest
 @testable import NN
+import GradientChecking
 
 /// The six-loop convolution, the oracle for im2col + GEMM. weight: (C_out, C_in, K, K).
 func naiveConv(_ x: Tensor, weight: [Float], bias: [Float], outChannels: Int, kernel: Int,

@@ -1,5 +1,6 @@
 import XCTest
 @testable import NN
+import GradientChecking
 
 final class LayerTests: XCTestCase {
     func testGDNGradients() {

@@ -1,13 +1,15 @@
 import XCTest
-@testable import NN
+import NN
 
 /// Central finite differences against a layer's backward pass (Caffe's GradientChecker):
 /// the loss is L = Σ r ∘ y for a fixed random r, so dL/dy = r.
-struct GradientChecker {
-    var step: Float = 1e-2
-    var tolerance: Float = 2e-2
+public struct GradientChecker {
+    public var step: Float = 1e-2
+    public var tolerance: Float = 2e-2
 
-    func check(_ layer: Layer, input: Tensor, seed: UInt64 = 7,
+    public init(step: Float = 1e-2, tolerance: Float = 2e-2) { (self.step, self.tolerance) = (step, tolerance) }
+
+    public func check(_ layer: Layer, input: Tensor, seed: UInt64 = 7,
                file: StaticString = #filePath, line: UInt = #line) {
         var rng = SplitMix64(seed: seed)
         let y = layer.forward(input)
@@ -50,7 +52,7 @@ struct GradientChecker {
     }
 }
 
-func randomTensor(n: Int, c: Int, h: Int, w: Int, seed: UInt64, scale: Float = 1) -> Tensor {
+public func randomTensor(n: Int, c: Int, h: Int, w: Int, seed: UInt64, scale: Float = 1) -> Tensor {
     var rng = SplitMix64(seed: seed)
     return Tensor(n: n, c: c, h: h, w: w, data: (0..<n * c * h * w).map { _ in (rng.uniform() * 2 - 1) * scale })
 }

@@ -1,0 +1,42 @@
+extension Tensor {
+    /// Rows y..<y+height and columns x..<x+width of every image and channel. Coordinates
+    /// outside the tensor mirror back into it (reflection about the edge sample, as numpy's
+    /// "reflect"), so a window can pad an image or carry a tile's margin past its border.
+    public func window(y: Int, x: Int, height: Int, width: Int) -> Tensor {
+        precondition(height > 0 && width > 0, "empty window")
+        let rows = (y..<y + height).map { reflect($0, h) }
+        let cols = (x..<x + width).map { reflect($0, w) }
+        var out = Tensor.uninitialized(n: n, c: c, h: height, w: width)
+        for plane in 0..<(n * c) {
+            for (r, sourceRow) in rows.enumerated() {
+                let src = plane * planeSize + sourceRow * w, dst = (plane * height + r) * width
+                for (k, sourceColumn) in cols.enumerated() { out.data[dst + k] = data[src + sourceColumn] }
+            }
+        }
+        return out
+    }
+
+    /// Copies rows from.y..<from.y+height and columns from.x..<from.x+width of `source` to
+    /// the same-sized region at `to` in this tensor (same N and C).
+    public mutating func paste(_ source: Tensor, from: (y: Int, x: Int), height: Int, width: Int,
+                               to: (y: Int, x: Int)) {
+        precondition(source.n == n && source.c == c, "paste needs the same images and channels")
+        precondition(from.y >= 0 && from.x >= 0 && from.y + height <= source.h && from.x + width <= source.w
+                     && to.y >= 0 && to.x >= 0 && to.y + height <= h && to.x + width <= w, "paste out of bounds")
+        for plane in 0..<(n * c) {
+            for r in 0..<height {
+                let src = plane * source.planeSize + (from.y + r) * source.w + from.x
+                let dst = plane * planeSize + (to.y + r) * w + to.x
+                data.replaceSubrange(dst..<dst + width, with: source.data[src..<src + width])
+            }
+        }
+    }
+}
+
+/// `i` mirrored into 0..<n about the edge samples (…, 2, 1, 0, 1, 2, …, n−2, n−1, n−2, …).
+func reflect(_ i: Int, _ n: Int) -> Int {
+    guard n > 1 else { return 0 }
+    let period = 2 * (n - 1)
+    let m = ((i % period) + period) % period
+    return m < n ? m : period - m
+}

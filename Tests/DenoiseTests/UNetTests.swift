@@ -1,0 +1,22 @@
+import XCTest
+import GradientChecking
+@testable import Denoise
+@testable import NN
+
+final class UNetTests: XCTestCase {
+    /// Finite differences through the whole U: head, strided convolutions, residual blocks,
+    /// transposed convolutions, the additive skips and the global residual.
+    func testGradients() {
+        var rng = SplitMix64(seed: 3)
+        let unet = UNet(DenoiserArchitecture(channels: [3, 4, 5], blocks: 1), rng: &rng)
+        GradientChecker(step: 1e-2, tolerance: 3e-2).check(unet, input: randomTensor(n: 2, c: 3, h: 8, w: 4, seed: 5))
+    }
+
+    /// infer and forward compute the same function.
+    func testInferMatchesForward() {
+        var rng = SplitMix64(seed: 4)
+        let unet = UNet(DenoiserArchitecture(channels: [4, 6, 8], blocks: 2), rng: &rng)
+        let x = randomTensor(n: 1, c: 3, h: 12, w: 16, seed: 6)
+        XCTAssertEqual(unet.forward(x), unet.infer(x))
+    }
+}
