@@ -28,11 +28,14 @@ let package = Package(
                 resources: [.copy("Resources")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
-        .target(name: "Denoise", dependencies: ["NN", "Training"]),
+        .target(name: "Denoise", dependencies: ["NN", "Training"],
+                resources: [.copy("Resources")]),
+
+        .target(name: "Evaluation", dependencies: ["Denoise", "Images", "NN"]),
 
         // Executable
         .executableTarget(name: "aeic", dependencies: [
-            "Images", "NN", "Training", "Codec", "Denoise", "EntropyCoding", "CHeap",
+            "Images", "NN", "Training", "Codec", "Denoise", "Evaluation", "EntropyCoding", "CHeap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -23,6 +23,16 @@ public struct Image: Equatable, Sendable {
 
     public var pixelCount: Int { width * height }
 
+    /// This image's pixel format with new colour: `rgb` (3 planes of H×W) averaged to grey
+    /// when this image is grey, and this image's alpha kept.
+    public func replacingColour(with rgb: [Float]) -> Image {
+        precondition(rgb.count == 3 * pixelCount, "colour must be 3 planes of this size")
+        guard channels == 1 else { return Image(width: width, height: height, channels: 3, samples: rgb, alpha: alpha) }
+        let n = pixelCount
+        let grey = (0..<n).map { (rgb[$0] + rgb[n + $0] + rgb[2 * n + $0]) / 3 }
+        return Image(width: width, height: height, channels: 1, samples: grey, alpha: alpha)
+    }
+
     /// The same picture with three channels (grey is replicated).
     public func rgb() -> Image {
         guard channels == 1 else { return self }

@@ -27,6 +27,20 @@ extension Metrics {
         return total / Double(a.channels)
     }
 
+    /// Single-scale SSIM with the same window and constants (skimage's `structural_similarity`
+    /// with `gaussian_weights=True`, `use_sample_covariance=False`, data range 1), averaged
+    /// over channels. Images must be at least 11 pixels on each side.
+    public static func ssim(_ a: Image, _ b: Image) -> Double {
+        precondition(a.width == b.width && a.height == b.height && a.channels == b.channels, "images differ in size")
+        precondition(min(a.width, a.height) >= 11, "SSIM needs images of at least 11 pixels")
+        let n = a.pixelCount
+        return (0..<a.channels).map { c in
+            let x = Plane(width: a.width, height: a.height, values: a.samples[(c * n)..<((c + 1) * n)].map(Double.init))
+            let y = Plane(width: b.width, height: b.height, values: b.samples[(c * n)..<((c + 1) * n)].map(Double.init))
+            return Plane.ssim(x, y).ssim
+        }.reduce(0, +) / Double(a.channels)
+    }
+
     /// MS-SSIM in decibels, −10·log10(1 − MS-SSIM), as RD plots show it.
     public static func msSSIMdB(_ value: Double) -> Double { -10 * log10(max(1 - value, 1e-12)) }
 }

@@ -7,8 +7,8 @@ struct AEIC: ParsableCommand {
         commandName: "aeic",
         abstract: "Autoencoder image codec: learned compression for PNG and JPEG photos.",
         version: "0.1.0",
-        subcommands: [Compress.self, Decompress.self, Info.self, Convert.self, Train.self,
-                      Eval.self, Bench.self])
+        subcommands: [Compress.self, Decompress.self, DenoiseCommand.self, AddNoise.self, Info.self, Convert.self,
+                      Train.self, Eval.self, Bench.self])
 
     /// Exit codes in the manner of cjpeg and zstd: 0 success, 1 a runtime error (one line
     /// on stderr), 2 a usage error.

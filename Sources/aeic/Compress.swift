@@ -46,18 +46,10 @@ struct Decompress: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Decompress an .aeic file to PNG or JPEG.")
 
     @Argument(help: "Input .aeic file, or - for stdin.") var input: String
-    @OptionGroup var outputOptions: OutputOptions
+    @OptionGroup var imageOutput: ImageOutputOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var inputOptions: InputOptions
-    @Option(help: "JPEG quality when writing JPEG.") var jpegQuality = 95
-    @Option(help: "Output format when writing to stdout: png or jpeg.") var format: ImageFormat?
     @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
-
-    func validate() throws {
-        guard format != nil || ImageFormat(pathExtension: outputOptions.output) != nil else {
-            throw ValidationError("cannot tell the output format from '\(outputOptions.output)'; use --format")
-        }
-    }
 
     func run() throws {
         let codec = try modelOptions.load()
@@ -68,13 +60,9 @@ struct Decompress: ParsableCommand {
         catch { throw CLIError(input, error) }
         let seconds = Date().timeIntervalSince(start)
         let image = Image(decoded)
-        let target = format ?? ImageFormat(pathExtension: outputOptions.output)!
-        let out: [UInt8]
-        do { out = try ImageFile.encode(image, as: target, options: .init(quality: jpegQuality, subsampling: .s444)) }
-        catch { throw CLIError(outputOptions.output, error) }
-        try FileIO.write(out, to: outputOptions.output, force: outputOptions.force)
+        try imageOutput.write(image)
         if verbose {
-            warn(String(format: "%@: %dx%d from %d bytes, %.2f s", outputOptions.output,
+            warn(String(format: "%@: %dx%d from %d bytes, %.2f s", imageOutput.path,
                         image.width, image.height, bytes.count, seconds))
         }
     }

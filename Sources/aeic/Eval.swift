@@ -5,7 +5,8 @@ import Images
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate rate and distortion on a folder of images.", subcommands: [EvalCodec.self])
+        abstract: "Evaluate the codec's rate and distortion, or the denoiser, on a folder of images.",
+        subcommands: [EvalCodec.self, EvalDenoise.self])
 }
 
 /// `aeic eval codec`: bpp of whole .aeic files, PSNR-RGB, MS-SSIM and timings per image and
@@ -64,12 +65,6 @@ struct EvalCodec: ParsableCommand {
                    encode: encode, decode: decode)
     }
 
-    func progress(_ done: Int, _ total: Int, _ label: String) {
-        let width = 30, filled = width * done / max(total, 1)
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(label)\u{1B}[K".utf8))
-    }
-
     /// CompressAI's results shape: one averaged value per quality in each list.
     func report(_ rows: [[Row]], model: UInt64) -> String {
         func mean(_ r: [Row], _ f: (Row) -> Double) -> Double { r.map(f).reduce(0, +) / Double(r.count) }
@@ -100,4 +95,11 @@ struct EvalCodec: ParsableCommand {
 
         """
     }
+}
+
+/// A progress bar on stderr, redrawn in place.
+func progress(_ done: Int, _ total: Int, _ label: String) {
+    let width = 30, filled = width * done / max(total, 1)
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+    FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(label)\u{1B}[K".utf8))
 }

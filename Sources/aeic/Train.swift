@@ -64,15 +64,16 @@ struct ExportModel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export a training checkpoint as a model file.")
 
-    @Argument(help: "Checkpoint written by 'aeic train codec'.") var checkpoint: String
+    @Argument(help: "Checkpoint written by 'aeic train codec' or 'aeic train denoise'.") var checkpoint: String
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let file = try readCheckpoint(checkpoint)
-        let model: CompressionModel
-        do { model = try CompressionModel.resuming(file).model }
-        catch { throw CLIError(checkpoint, error) }
-        let bytes = ImageCodec.export(model)
+        let bytes: [UInt8]
+        do {
+            bytes = file.kind == DenoiserArchitecture.kind ? try Denoiser(file: file).export()
+                : ImageCodec.export(try CompressionModel.resuming(file).model)
+        } catch { throw CLIError(checkpoint, error) }
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         warn("\(bytes.count) bytes written to \(outputOptions.output)")
     }

@@ -1,0 +1,109 @@
+import Denoise
+import Foundation
+import Images
+import NN
+
+/// The denoising evaluation: every photo of a folder corrupted by each test case with a fixed
+/// seed, denoised blind, and measured against the clean photo (PSNR-RGB and SSIM on the 8-bit
+/// output a file would hold), with the time per photo.
+public struct DenoisingBenchmark {
+    /// The cases of the evaluation, in the order of its tables.
+    public static let cases: [Noise] = [
+        .gaussian(sigma: 15), .gaussian(sigma: 25), .gaussian(sigma: 50),
+        .masking(fraction: 0.3), .masking(fraction: 0.5), .masking(fraction: 0.7),
+        .saltPepper(fraction: 0.1), .saltPepper(fraction: 0.3), .saltPepper(fraction: 0.5),
+    ]
+
+    /// One photo under one case.
+    public struct Row: Codable, Sendable {
+        public var noise: String, image: String
+        public var psnrNoisy: Double, ssimNoisy: Double
+        public var psnr: Double, ssim: Double
+        /// With the kind of noise given as a hint (impulse noise only): untouched pixels kept.
+        public var psnrHinted: Double?
+        public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case noise, image, psnrNoisy = "psnr_noisy", ssimNoisy = "ssim_noisy", psnr, ssim
+            case psnrHinted = "psnr_hinted", seconds
+        }
+    }
+
+    public let denoiser: Denoiser
+    public init(denoiser: Denoiser) { self.denoiser = denoiser }
+
+    /// The case's name in tables and JSON, e.g. "gaussian-25", "masking-0.5".
+    public static func name(_ noise: Noise) -> String {
+        let level = noise.kind == .gaussian ? String(Int(noise.level)) : String(format: "%g", noise.level)
+        return "\(noise.kind.rawValue)-\(level)"
+    }
+
+    /// The noisy version of `photo` (RGB) for case `caseIndex`, the same in every run.
+    public static func noisy(_ photo: Image, caseIndex: Int, imageIndex: Int) -> Image {
+        var rng = SplitMix64(seed: UInt64(caseIndex) << 32 | UInt64(imageIndex))
+        var out = photo
+        out.samples.withUnsafeMutableBufferPointer { cases[caseIndex].apply(to: $0, pixels: photo.pixelCount, rng: &rng) }
+        return out
+    }
+
+    /// Measures `photo` (RGB) under case `caseIndex`.
+    public func measure(_ photo: Image, name: String, caseIndex: Int, imageIndex: Int) -> Row {
+        let noise = DenoisingBenchmark.cases[caseIndex]
+        let noisy = DenoisingBenchmark.noisy(photo, caseIndex: caseIndex, imageIndex: imageIndex)
+        let input = Tensor(n: 1, c: 3, h: photo.height, w: photo.width, data: noisy.samples)
+        let start = Date()
+        let output = denoiser.denoise(input)
+        let seconds = Date().timeIntervalSince(start)
+        func image(_ t: Tensor) -> Image {
+            Image(width: photo.width, height: photo.height, channels: 3, samples: t.data.map { ($0 * 255).rounded() / 255 })
+        }
+        let clean = image(output)
+        var hinted: Double?
+        switch noise {
+        case .gaussian: hinted = nil
+        case .masking: hinted = Metrics.psnr(photo, image(ImpulseNoise.masking.keepingUntouched(input, denoised: output)))
+        case .saltPepper: hinted = Metrics.psnr(photo, image(ImpulseNoise.saltPepper.keepingUntouched(input, denoised: output)))
+        }
+        return Row(noise: DenoisingBenchmark.name(noise), image: name,
+                   psnrNoisy: Metrics.psnr(photo, noisy), ssimNoisy: Metrics.ssim(photo, noisy),
+                   psnr: Metrics.psnr(photo, clean), ssim: Metrics.ssim(photo, clean),
+                   psnrHinted: hinted, seconds: seconds)
+    }
+}
+
+/// The evaluation's JSON: per-case means (in `DenoisingBenchmark.cases` order) and every row,
+/// the shape `scripts/denoise_baselines.py` writes for the classical methods.
+public struct DenoisingReport: Codable, Sendable {
+    public struct Means: Codable, Sendable {
+        public var noise: [String]
+        public var psnrNoisy: [Double], ssimNoisy: [Double], psnr: [Double], ssim: [Double]
+        public var psnrHinted: [Double?], seconds: [Double]
+        enum CodingKeys: String, CodingKey {
+            case noise, psnrNoisy = "psnr_noisy", ssimNoisy = "ssim_noisy", psnr, ssim
+            case psnrHinted = "psnr_hinted", seconds
+        }
+    }
+    public var name: String
+    public var description: String
+    public var results: Means
+    public var perImage: [DenoisingBenchmark.Row]
+    enum CodingKeys: String, CodingKey { case name, description, results, perImage = "per_image" }
+
+    public init(name: String, description: String, rows: [[DenoisingBenchmark.Row]]) {
+        func mean(_ r: [DenoisingBenchmark.Row], _ f: (DenoisingBenchmark.Row) -> Double) -> Double {
+            r.map(f).reduce(0, +) / Double(max(r.count, 1))
+        }
+        (self.name, self.description, perImage) = (name, description, rows.flatMap { $0 })
+        results = Means(noise: rows.map { $0.first?.noise ?? "" },
+                        psnrNoisy: rows.map { mean($0, \.psnrNoisy) }, ssimNoisy: rows.map { mean($0, \.ssimNoisy) },
+                        psnr: rows.map { mean($0, \.psnr) }, ssim: rows.map { mean($0, \.ssim) },
+                        psnrHinted: rows.map { r in r.first?.psnrHinted == nil ? nil : mean(r) { $0.psnrHinted ?? 0 } },
+                        seconds: rows.map { mean($0, \.seconds) })
+    }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Denoise
+import Foundation
+import Images
+import NN
+
+/// `--model FILE` for the denoiser, or the one shipped with aeic.
+struct DenoiserOptions: ParsableArguments {
+    @Option(help: "Denoiser model file (default: the denoiser shipped with aeic).")
+    var model: String?
+    @OptionGroup var precision: PrecisionOptions
+
+    func load() throws -> Denoiser {
+        precision.apply()
+        let bytes: [UInt8]
+        if let path = model {
+            bytes = try FileIO.read(path)
+        } else {
+            guard let shipped = Denoiser.defaultModelBytes() else {
+                throw CLIError("no default denoiser is installed; pass --model FILE")
+            }
+            bytes = shipped
+        }
+        do { return try Denoiser(file: try ParameterFile(decoding: bytes)) }
+        catch { throw CLIError(model ?? "default denoiser", error) }
+    }
+}
+
+extension Noise.Kind: ExpressibleByArgument {}
+
+/// `aeic noise IN -o OUT --kind K --level L`: test images for the denoiser.
+struct AddNoise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "noise", abstract: "Corrupt a photo with Gaussian, masking or salt-and-pepper noise (test images).")
+
+    @Argument(help: "Input PNG or JPEG, or - for stdin.") var input: String
+    @OptionGroup var imageOutput: ImageOutputOptions
+    @Option(help: "gaussian, masking or saltpepper.") var kind: Noise.Kind
+    @Option(help: "σ in 0–255 for gaussian; the fraction of pixels (0–1) for masking and saltpepper.")
+    var level: Float
+    @Option(help: "Random seed: the same seed gives the same noise.") var seed: UInt64 = 1
+    @OptionGroup var inputOptions: InputOptions
+
+    func validate() throws {
+        do { _ = try Noise(kind, level: level) } catch { throw ValidationError("--level: \(error)") }
+    }
+
+    func run() throws {
+        var image = try inputOptions.readImage(input)
+        var rng = SplitMix64(seed: seed)
+        let (noise, pixels) = (try! Noise(kind, level: level), image.pixelCount)
+        image.samples.withUnsafeMutableBufferPointer { noise.apply(to: $0, pixels: pixels, rng: &rng) }
+        try imageOutput.write(image)
+    }
+}
+
+/// `aeic denoise IN -o OUT`: the blind denoiser on a photo of any size.
+struct DenoiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "denoise", abstract: "Remove Gaussian, masking or salt-and-pepper noise from a photo (blind).")
+
+    @Argument(help: "Input PNG or JPEG, or - for stdin.") var input: String
+    @OptionGroup var imageOutput: ImageOutputOptions
+    @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. With masking or saltpepper, pixels that noise cannot have touched are kept as they are.")
+    var noise: NoiseHint = .auto
+    @OptionGroup var denoiser: DenoiserOptions
+    @OptionGroup var inputOptions: InputOptions
+    @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
+
+    func run() throws {
+        let model = try denoiser.load()
+        let image = try inputOptions.readImage(input)
+        let start = Date()
+        let rgb = image.rgb()
+        let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: rgb.samples)
+        var clean = model.denoise(noisy)
+        if let impulse = noise.impulse { clean = impulse.keepingUntouched(noisy, denoised: clean) }
+        let seconds = Date().timeIntervalSince(start)
+        try imageOutput.write(image.replacingColour(with: clean.data))
+        if verbose {
+            warn(String(format: "%@: %dx%d, %.2f s", imageOutput.path, image.width, image.height, seconds))
+        }
+    }
+}
+
+/// `--noise`: a hint that is never required.
+enum NoiseHint: String, ExpressibleByArgument, CaseIterable {
+    case auto, gaussian, masking, saltpepper
+
+    /// The impulse noise named, whose untouched pixels can be told apart.
+    var impulse: ImpulseNoise? {
+        switch self {
+        case .auto, .gaussian: return nil
+        case .masking: return .masking
+        case .saltpepper: return .saltPepper
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import XCTest
+import GradientChecking
+@testable import Denoise
+import NN
+import Training
+
+final class DenoiserTests: XCTestCase {
+    let small = DenoiserArchitecture(channels: [4, 6, 8], blocks: 1)
+
+    /// Tiles with a margin past the network's reach give the untiled output (the whole
+    /// padded image in one tile), at sizes that do not divide the tile or the U's granularity.
+    func testTiledEqualsUntiled() {
+        let denoiser = Denoiser(small, seed: 3)
+        for (h, w) in [(37, 53), (16, 16), (5, 70)] {
+            let x = randomTensor(n: 1, c: 3, h: h, w: w, seed: UInt64(h * w)).map { ($0 + 1) / 2 }
+            let whole = denoiser.denoise(x, tile: 1 << 20)
+            let tiled = denoiser.denoise(x, tile: 16, margin: 32)
+            XCTAssertEqual(whole.shape, [1, 3, h, w])
+            for (a, b) in zip(whole.data, tiled.data) { XCTAssertEqual(a, b, accuracy: 1e-5, "\(h)×\(w)") }
+        }
+    }
+
+    func testCoresCoverTheLengthOnTheGrid() {
+        XCTAssertEqual(cores(1000, tile: 768, granularity: 8), [0..<504, 504..<1000])
+        XCTAssertEqual(cores(768, tile: 768, granularity: 8), [0..<768])
+        XCTAssertEqual(cores(5, tile: 768, granularity: 8), [0..<5])
+    }
+
+    /// A model file loads back to the same network (Float16 parameters), and a file of
+    /// another kind is refused with both kinds named.
+    func testModelFileRoundTripAndWrongKind() throws {
+        let denoiser = Denoiser(small, seed: 5)
+        let loaded = try Denoiser(file: try ParameterFile(decoding: denoiser.export()))
+        XCTAssertEqual(loaded.architecture, small)
+        for (a, b) in zip(denoiser.parameters, loaded.parameters) {
+            for (u, v) in zip(a.value, b.value) { XCTAssertEqual(u, v, accuracy: 1e-3 * max(1, abs(u))) }
+        }
+        let codec = ParameterFile(architecture: "{\"kind\":\"hyperprior-gained\",\"N\":8}")
+        XCTAssertThrowsError(try Denoiser(file: codec)) { error in
+            XCTAssertTrue("\(error)".contains("denoiser") && "\(error)".contains("hyperprior-gained"), "\(error)")
+        }
+    }
+
+    /// A few steps on a fixed photo lower the loss, and the step reports PSNR.
+    func testTrainingLowersTheLoss() {
+        var set = TrainingSet()
+        set.append(.init(width: 24, height: 24, samples: (0..<3 * 576).map { 0.5 + 0.3 * sinf(Float($0) * 0.1) }))
+        var options = Trainer<Denoiser>.Options()
+        (options.batch, options.crop, options.schedule) = (4, 16, LearningRateSchedule(base: 3e-3))
+        let trainer = Trainer(model: Denoiser(small, seed: 1), options: options)
+        let losses = (0..<60).map { _ in trainer.trainOneStep(on: set) }
+        let first = losses.prefix(10).map(\.loss).reduce(0, +), last = losses.suffix(10).map(\.loss).reduce(0, +)
+        XCTAssertLessThan(last, first * 0.8)
+        XCTAssertNotNil(losses[0]["psnr"])
+    }
+}

@@ -1,0 +1,19 @@
+import XCTest
+@testable import NN
+
+final class WindowTests: XCTestCase {
+    func testReflectMirrorsAboutTheEdgeSamples() {
+        XCTAssertEqual((-4...7).map { reflect($0, 4) }, [2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0, 1])
+        XCTAssertEqual((-2...2).map { reflect($0, 1) }, [0, 0, 0, 0, 0])
+    }
+
+    /// A window inside is a crop; past the edges it mirrors; paste puts a region back.
+    func testWindowAndPaste() {
+        let t = Tensor(n: 1, c: 2, h: 2, w: 3, data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+        XCTAssertEqual(t.window(y: 0, x: 1, height: 2, width: 2).data, [2, 3, 5, 6, 8, 9, 11, 12])
+        XCTAssertEqual(t.window(y: -1, x: 2, height: 1, width: 3).data, [6, 5, 4, 12, 11, 10])
+        var canvas = Tensor(n: 1, c: 2, h: 2, w: 3)
+        canvas.paste(t.window(y: 0, x: 0, height: 2, width: 3), from: (1, 1), height: 1, width: 2, to: (0, 0))
+        XCTAssertEqual(canvas.data, [5, 6, 0, 0, 0, 0, 11, 12, 0, 0, 0, 0])
+    }
+}
