@@ -21,6 +21,10 @@ public final class ImageCodec {
 
     public init(modelFile bytes: [UInt8]) throws {
         let file = try ParameterFile(decoding: bytes)
+        guard let kind = file.kind, Architecture.kinds.contains(kind) else {
+            throw ParameterFileError.architectureMismatch(expected: "a codec model (\(Architecture.kinds.joined(separator: " or ")))",
+                                                          found: file.kind ?? "an unknown kind")
+        }
         let architecture: Architecture
         do { architecture = try Architecture(json: file.architecture) }
         catch { throw ParameterFileError.malformed("architecture description") }

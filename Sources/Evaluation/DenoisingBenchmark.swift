@@ -7,11 +7,14 @@ import NN
 /// seed, denoised blind, and measured against the clean photo (PSNR-RGB and SSIM on the 8-bit
 /// output a file would hold), with the time per photo.
 public struct DenoisingBenchmark {
-    /// The cases of the evaluation, in the order of its tables.
+    /// The cases of the evaluation, in the order of its tables; the last, σ = 0, is the clean
+    /// photo (its samples are already on the 8-bit levels), which should come back unchanged.
+    /// A case's index seeds its noise, so new cases go at the end.
     public static let cases: [Noise] = [
         .gaussian(sigma: 15), .gaussian(sigma: 25), .gaussian(sigma: 50),
         .masking(fraction: 0.3), .masking(fraction: 0.5), .masking(fraction: 0.7),
         .saltPepper(fraction: 0.1), .saltPepper(fraction: 0.3), .saltPepper(fraction: 0.5),
+        .gaussian(sigma: 0),
     ]
 
     /// One photo under one case.
@@ -32,8 +35,9 @@ public struct DenoisingBenchmark {
     public let denoiser: Denoiser
     public init(denoiser: Denoiser) { self.denoiser = denoiser }
 
-    /// The case's name in tables and JSON, e.g. "gaussian-25", "masking-0.5".
+    /// The case's name in tables and JSON, e.g. "clean", "gaussian-25", "masking-0.5".
     public static func name(_ noise: Noise) -> String {
+        if noise == .gaussian(sigma: 0) { return "clean" }
         let level = noise.kind == .gaussian ? String(Int(noise.level)) : String(format: "%g", noise.level)
         return "\(noise.kind.rawValue)-\(level)"
     }

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+import Images
+
+final class DenoiseCLITests: TemporaryFolderTestCase {
+    func image(_ path: String) throws -> Image {
+        try ImageFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    /// The same seed gives the same noisy file; another seed another.
+    func testNoiseIsDeterministic() throws {
+        for seed in ["1", "1", "2"].enumerated() {
+            let result = try AEIC.run(["noise", AEIC.fixture("rgb.png"), "-o", path("n\(seed.offset).png"),
+                                       "--kind", "saltpepper", "--level", "0.3", "--seed", seed.element])
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        let (a, b, c) = (try image(path("n0.png")), try image(path("n1.png")), try image(path("n2.png")))
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(a, c)
+    }
+
+    func testBadNoiseArgumentsAreUsageErrorsAndWriteNothing() throws {
+        for arguments in [["--kind", "gaussian", "--level", "300"], ["--kind", "masking", "--level", "1.5"],
+                          ["--kind", "saltpepper", "--level", "-0.1"], ["--kind", "speckle", "--level", "0.1"]] {
+            let result = try AEIC.run(["noise", AEIC.fixture("rgb.png"), "-o", path("n.png")] + arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(try contents(), [], "\(arguments)")
+        }
+    }
+
+    /// Colour stays colour, grey stays grey, alpha is kept, and the size is the input's.
+    func testDenoiseKeepsThePixelFormat() throws {
+        for name in ["rgb.png", "grey.png", "rgba.png"] {
+            let out = path(name)
+            let result = try AEIC.run(["denoise", AEIC.fixture(name), "-o", out])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            let (input, output) = (try image(AEIC.fixture(name)), try image(out))
+            XCTAssertEqual([output.width, output.height, output.channels], [input.width, input.height, input.channels], name)
+            XCTAssertEqual(output.alpha, input.alpha, name)
+        }
+    }
+
+    func testDenoiseThroughStdinAndStdout() throws {
+        let input = try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture("rgb.png")))
+        let result = try AEIC.run(["denoise", "-", "-o", "-", "--format", "png", "--noise", "saltpepper"], stdin: input)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(Array(result.stdout.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    }
+
+    /// A codec model given to denoise, or the denoiser given to compress, is one clear line
+    /// naming both kinds, and nothing is written.
+    func testModelsOfTheWrongKindAreRefused() throws {
+        let codecModel = AEIC.root.appendingPathComponent("Sources/Codec/Resources/default.aeicmodel").path
+        let denoiserModel = AEIC.root.appendingPathComponent("Sources/Denoise/Resources/default.aeicdenoiser").path
+        let denoise = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "--model", codecModel])
+        XCTAssertEqual(denoise.status, 1)
+        XCTAssertTrue(denoise.stderr.contains("denoiser") && denoise.stderr.contains("hyperprior-gained"), denoise.stderr)
+        let compress = try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("c.aeic"), "--model", denoiserModel])
+        XCTAssertEqual(compress.status, 1)
+        XCTAssertTrue(compress.stderr.contains("codec model") && compress.stderr.contains("denoiser-unet"), compress.stderr)
+        XCTAssertEqual(try contents(), [])
+    }
+
+    func testBadInputIsOneLineAndWritesNothing() throws {
+        let result = try AEIC.run(["denoise", AEIC.fixture("not-an-image.txt"), "-o", path("d.png")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertEqual(try contents(), [])
+    }
+
+    /// A tiny training run through the shared loop, then export: the model denoises.
+    func testTrainExportAndDenoise() throws {
+        let data = path("data")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: AEIC.fixture("rgb.png"), toPath: data + "/rgb.png")
+        let checkpoint = path("d.ckpt"), model = path("d.model")
+        let train = try AEIC.run(["train", "denoise", "--data", data, "--out", checkpoint, "--steps", "3",
+                                  "--batch", "2", "--crop", "16", "--channels", "4", "8", "--blocks", "1"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let resumed = try AEIC.run(["train", "denoise", "--data", data, "--out", checkpoint, "--resume", "--steps", "4",
+                                    "--batch", "2", "--crop", "16"])
+        XCTAssertTrue(resumed.stderr.contains("resuming at step 3"), resumed.stderr)
+        XCTAssertEqual(try AEIC.run(["train", "export", checkpoint, "-o", model]).status, 0)
+        let out = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "--model", model])
+        XCTAssertEqual(out.status, 0, out.stderr)
+    }
+}
