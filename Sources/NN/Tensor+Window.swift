@@ -1,11 +1,26 @@
 extension Tensor {
-    /// Rows y..<y+height and columns x..<x+width of every image and channel. Coordinates
-    /// outside the tensor mirror back into it (reflection about the edge sample, as numpy's
-    /// "reflect"), so a window can pad an image or carry a tile's margin past its border.
-    public func window(y: Int, x: Int, height: Int, width: Int) -> Tensor {
+    /// How a window reads coordinates outside the tensor.
+    public enum Edge: Sendable {
+        /// Mirrored about the edge sample, as numpy's "reflect" (…, 2, 1 | 0, 1, 2, …).
+        case reflect
+        /// The edge sample repeated, as numpy's "edge".
+        case replicate
+
+        func source(_ i: Int, _ n: Int) -> Int {
+            switch self {
+            case .reflect: return NN.reflect(i, n)
+            case .replicate: return min(max(i, 0), n - 1)
+            }
+        }
+    }
+
+    /// Rows y..<y+height and columns x..<x+width of every image and channel; coordinates
+    /// outside the tensor read as `edge` says, so that a window can crop, pad an image, or
+    /// carry a tile's margin past the image's border.
+    public func window(y: Int, x: Int, height: Int, width: Int, edge: Edge = .reflect) -> Tensor {
         precondition(height > 0 && width > 0, "empty window")
-        let rows = (y..<y + height).map { reflect($0, h) }
-        let cols = (x..<x + width).map { reflect($0, w) }
+        let rows = (y..<y + height).map { edge.source($0, h) }
+        let cols = (x..<x + width).map { edge.source($0, w) }
         var out = Tensor.uninitialized(n: n, c: c, h: height, w: width)
         for plane in 0..<(n * c) {
             for (r, sourceRow) in rows.enumerated() {

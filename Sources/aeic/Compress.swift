@@ -17,7 +17,7 @@ struct Compress: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print size, bits per pixel, PSNR and time.") var verbose = false
 
     func validate() throws {
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1–100") }
+        guard Quality.range.contains(quality) else { throw ValidationError("--quality must be 1–100") }
     }
 
     func run() throws {

@@ -23,7 +23,7 @@ struct EvalCodec: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Overwrite the JSON file.") var force = false
 
     func validate() throws {
-        guard quality.allSatisfy({ (1...100).contains($0) }) else { throw ValidationError("qualities must be 1–100") }
+        guard quality.allSatisfy(Quality.range.contains) else { throw ValidationError("qualities must be 1–100") }
     }
 
     struct Row { var name: String; var bpp, psnr, msssim, encode, decode: Double }

@@ -35,7 +35,7 @@ public struct LatentRefinement: Sendable {
         let position = model.gains.position(quality: quality)
         let inverse = model.gains.vectors(at: position).inverse
         let weight = model.architecture.lambda(at: position) * 255 * 255
-        let plane = ((x.h + 15) / 16) * ((x.w + 15) / 16), pixels = Float(x.h * x.w)
+        let plane = LatentGeometry(height: x.h, width: x.w).yPlane, pixels = Float(x.h * x.w)
         let frozen = model.g_s.parameters
         frozen.forEach { $0.frozen = true }
         defer { frozen.forEach { $0.frozen = false }; model.g_s.clearCache() }

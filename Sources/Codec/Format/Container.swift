@@ -26,8 +26,9 @@ public struct Container: Equatable, Sendable {
     public var latents: [UInt8]
     public var alpha: [UInt8]
 
-    public var latentHeight: Int { (height + 15) / 16 }
-    public var latentWidth: Int { (width + 15) / 16 }
+    public var geometry: LatentGeometry { LatentGeometry(height: height, width: width) }
+    public var latentHeight: Int { geometry.yHeight }
+    public var latentWidth: Int { geometry.yWidth }
 
     public var encoded: [UInt8] {
         var w = ByteWriter()
@@ -79,7 +80,7 @@ public struct Container: Equatable, Sendable {
                 throw ContainerError.headerCRCMismatch
             }
             guard flags.rawValue & ~Flags.alpha.rawValue == 0, colourSpace == 0,
-                  channels == 1 || channels == 3, EntropyTables.qualities.contains(quality),
+                  channels == 1 || channels == 3, Quality.range.contains(quality),
                   latentChannels > 0, width > 0, height > 0,
                   flags.contains(.alpha) == (alphaLength > 0)
             else { throw ContainerError.badField }

@@ -8,7 +8,6 @@ import NN
 /// is exported and stored in the model file. Coding reads only these integers, never the
 /// density.
 public struct EntropyTables: Equatable, Sendable {
-    public static let qualities = 1...100
     /// Tail mass left to the escape symbol on each side.
     static let tail = 1e-6
     static let maxSymbols = 4096
@@ -34,7 +33,7 @@ public struct EntropyTables: Equatable, Sendable {
 
     /// One set per quality 1…100, at its (interpolated) gains.
     public init(entropy: EntropyBottleneck, gains: Gains) {
-        self.init(entropy: entropy, gainVectors: EntropyTables.qualities.map {
+        self.init(entropy: entropy, gainVectors: Quality.range.map {
             gains.vectors(at: gains.position(quality: $0)).gain
         })
     }
@@ -71,7 +70,7 @@ public struct EntropyTables: Equatable, Sendable {
 
     public var encoded: [UInt8] { CDFTable.encode(tables) }
 
-    public init(decoding bytes: [UInt8], sets: Int = EntropyTables.qualities.count, channels: Int) throws {
+    public init(decoding bytes: [UInt8], sets: Int = Quality.range.count, channels: Int) throws {
         self.channels = channels
         tables = try CDFTable.decode(bytes, count: sets * channels)
     }

@@ -44,21 +44,6 @@ public final class ImageCodec {
         identity = FNV1a.hash(bytes)
     }
 
-    /// The model file for `model`: transforms and gains in Float16; CDF tables (and the
-    /// integer h_s) as integers.
-    public static func export(_ model: CompressionModel) -> [UInt8] {
-        let blobs: [String: [UInt8]]
-        switch model.prior {
-        case .factorized(let entropy):
-            blobs = ["entropy.tables": EntropyTables(entropy: entropy, gains: model.gains).encoded]
-        case .hyperprior(let hyper):
-            blobs = HyperpriorCoder.export(hyper, gains: model.gains)
-        }
-        return ParameterFile(architecture: model.architecture.json,
-                             tensors: ParameterFile.entries(model.codingParameters),
-                             blobs: blobs).encoded(precision: .float16)
-    }
-
     /// y = g_a(x) with x padded to a multiple of 16, and the quantized latents
     /// ŷ = round(y·g) at `quality`.
     public func analyse(_ x: Tensor, quality: Int) -> (y: Tensor, yHat: [Int32]) {
@@ -72,24 +57,16 @@ public final class ImageCodec {
     public func synthesise(_ yHat: [Int32], quality: Int, height: Int, width: Int) -> Tensor {
         let inverse = model.gains.vectors(at: model.gains.position(quality: quality)).inverse
         let full = model.g_s.infer(ImageCodec.dequantized(yHat, inverse: inverse, height: height, width: width))
-        var out = Tensor(n: 1, c: 3, h: height, w: width)
-        for c in 0..<3 {
-            for y in 0..<height {
-                for x in 0..<width {
-                    let v = full.data[(c * full.h + y) * full.w + x]
-                    out.data[(c * height + y) * width + x] = v >= 0 ? (v <= 1 ? v : 1) : 0
-                }
-            }
-        }
-        return out
+        // Written so that NaN (from a damaged model) maps to 0 instead of passing through.
+        return full.window(y: 0, x: 0, height: height, width: width).map { $0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0 }
     }
 
     /// g_s's input ŷ·g⁻ (1, M, ⌈height/16⌉, ⌈width/16⌉) for a `height`×`width` image, with
     /// `inverse` the decoder gain of each of the M channels.
     static func dequantized(_ yHat: [Int32], inverse: [Float], height: Int, width: Int) -> Tensor {
-        let (lh, lw) = ((height + 15) / 16, (width + 15) / 16)
-        let plane = lh * lw
-        return Tensor(n: 1, c: inverse.count, h: lh, w: lw, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
+        let geometry = LatentGeometry(height: height, width: width)
+        let plane = geometry.yPlane
+        return Tensor(n: 1, c: inverse.count, h: geometry.yHeight, w: geometry.yWidth, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
     }
 
     /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]).
@@ -100,7 +77,7 @@ public final class ImageCodec {
     public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int,
                          refinement: LatentRefinement = .none) -> [UInt8] {
         precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
-        precondition(EntropyTables.qualities.contains(quality), "quality must be 1…100")
+        precondition(Quality.range.contains(quality), "quality must be 1…100")
         let (y, yHat) = analyse(x, quality: quality)
         var encoder = RangeEncoder()
         let tables: LatentTables
@@ -125,7 +102,6 @@ public final class ImageCodec {
         public var rgb: Tensor            // 1, 3, H, W
         public var alpha: [Float]?
         public var channels: Int
-        public var container: Container
 
         /// The decoded colour planes with the source's channel count: RGB, or for a grey
         /// source (coded as RGB) the mean of the three planes.
@@ -147,7 +123,7 @@ public final class ImageCodec {
             ? AlphaPlane.decode(file.alpha, width: file.width, count: file.width * file.height).map { Float($0) / 255 }
             : nil
         let rgb = synthesise(yHat, quality: file.quality, height: file.height, width: file.width)
-        return Decoded(rgb: rgb, alpha: alpha, channels: file.channels, container: file)
+        return Decoded(rgb: rgb, alpha: alpha, channels: file.channels)
     }
 
     /// The integer latents of a validated container, exactly as the encoder coded them.
@@ -166,19 +142,10 @@ public final class ImageCodec {
         return yHat
     }
 
-    /// `x` extended to a multiple of 16 in each direction by repeating its last row/column.
+    /// `x` extended to whole latents (a multiple of 16) by repeating its last row and column.
     static func padded(_ x: Tensor) -> Tensor {
-        let h = (x.h + 15) / 16 * 16, w = (x.w + 15) / 16 * 16
-        guard h != x.h || w != x.w else { return x }
-        var out = Tensor(n: x.n, c: x.c, h: h, w: w)
-        for plane in 0..<(x.n * x.c) {
-            for y in 0..<h {
-                let sy = min(y, x.h - 1)
-                for xx in 0..<w {
-                    out.data[(plane * h + y) * w + xx] = x.data[(plane * x.h + sy) * x.w + min(xx, x.w - 1)]
-                }
-            }
-        }
-        return out
+        let geometry = LatentGeometry(height: x.h, width: x.w)
+        guard geometry.paddedHeight != x.h || geometry.paddedWidth != x.w else { return x }
+        return x.window(y: 0, x: 0, height: geometry.paddedHeight, width: geometry.paddedWidth, edge: .replicate)
     }
 }

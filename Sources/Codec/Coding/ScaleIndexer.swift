@@ -41,7 +41,7 @@ public final class ScaleIndexer {
     public init(_ quantized: Quantized, hyper: Hyperprior, latentChannels: Int) throws {
         convolutions = hyper.synthesisLayers
         (zChannels, yChannels, zGains) = (hyper.entropy.channels, latentChannels, hyper.gains)
-        let qualities = EntropyTables.qualities.count
+        let qualities = Quality.range.count
         guard quantized.exponents.count == convolutions.count, quantized.weights.count == convolutions.count,
               quantized.biases.count == convolutions.count,
               quantized.zInverse.count == hyper.gains.levels * zChannels, quantized.yGain.count == qualities * yChannels,
@@ -108,7 +108,7 @@ public final class ScaleIndexer {
             }
         }
         let zInverse = hyper.gains.inverse.value.map { fixed($0, bits: fraction + gainBits) }
-        let yGain = EntropyTables.qualities.flatMap { q in
+        let yGain = Quality.range.flatMap { q in
             gains.vectors(at: gains.position(quality: q)).gain.map { fixed($0, bits: gainBits) }
         }
         let scales = GaussianConditional.scaleTable
@@ -142,7 +142,8 @@ public final class ScaleIndexer {
     /// h_s's last layer before its ReLU: M planes of 4·⌈height/4⌉×4·⌈width/4⌉ integers, in
     /// units of 2^−(e_last + fraction).
     func scales(_ zHat: [Int32], quality: Int, height: Int, width: Int) -> Tensor {
-        let (zh, zw) = ((height + 3) / 4, (width + 3) / 4)
+        let geometry = LatentGeometry.latents(yHeight: height, yWidth: width)
+        let (zh, zw) = (geometry.zHeight, geometry.zWidth)
         precondition(zHat.count == zChannels * zh * zw, "ẑ does not match the latent size")
         let plane = zh * zw, limit = ScaleIndexer.inputBound(0)
         let inverse = quantized.zInverse[(zGains.nearestLevel(quality: quality) * zChannels)...]

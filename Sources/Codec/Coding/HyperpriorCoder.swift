@@ -50,7 +50,7 @@ struct HyperpriorCoder {
 
     /// The inverse of `encodeSideInformation` for a `height`×`width` ŷ.
     func decodeSideInformation(from decoder: inout RangeDecoder, quality: Int, height: Int, width: Int) throws -> LatentTables {
-        let plane = ((height + 3) / 4) * ((width + 3) / 4)
+        let plane = LatentGeometry.latents(yHeight: height, yWidth: width).zPlane
         let zHat = try zTables.latentTables(set: hyper.gains.nearestLevel(quality: quality), plane: plane).decode(from: &decoder)
         return latentTables(zHat, quality: quality, height: height, width: width)
     }

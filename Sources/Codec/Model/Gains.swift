@@ -72,7 +72,8 @@ public final class Gains: ParameterOwner {
 
     /// The level position of a user quality 1…100 (1 is the lowest rate, 100 the highest).
     public func position(quality: Int) -> Float {
-        Float(min(max(quality, 1), 100) - 1) / 99 * Float(levels - 1)
+        let (lowest, highest) = (Quality.range.lowerBound, Quality.range.upperBound)
+        return Float(min(max(quality, lowest), highest) - lowest) / Float(highest - lowest) * Float(levels - 1)
     }
 }
 

@@ -73,24 +73,14 @@ public final class Hyperprior: ParameterOwner {
     /// The top-left `height`×`width` of every plane: h_s upsamples z by 4, which covers y.
     static func cropped(_ t: Tensor, height: Int, width: Int) -> Tensor {
         guard t.h != height || t.w != width else { return t }
-        var out = Tensor(n: t.n, c: t.c, h: height, w: width)
-        for plane in 0..<(t.n * t.c) {
-            for row in 0..<height {
-                for col in 0..<width { out.data[(plane * height + row) * width + col] = t.data[(plane * t.h + row) * t.w + col] }
-            }
-        }
-        return out
+        return t.window(y: 0, x: 0, height: height, width: width)
     }
 
     /// The adjoint of `cropped`: zeros beyond the cropped region.
     static func padded(_ t: Tensor, height: Int, width: Int) -> Tensor {
         guard t.h != height || t.w != width else { return t }
         var out = Tensor(n: t.n, c: t.c, h: height, w: width)
-        for plane in 0..<(t.n * t.c) {
-            for row in 0..<t.h {
-                for col in 0..<t.w { out.data[(plane * height + row) * width + col] = t.data[(plane * t.h + row) * t.w + col] }
-            }
-        }
+        out.paste(t, from: (0, 0), height: t.h, width: t.w, to: (0, 0))
         return out
     }
 }
