@@ -23,30 +23,31 @@ let package = Package(
         .target(name: "NN", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "EntropyCoding"),
-        .target(name: "Training", dependencies: ["NN", "Images"]),
-        .target(name: "Codec", dependencies: ["NN", "EntropyCoding", "CKernels", "Training"],
-                resources: [.copy("Resources")],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        // Parsers of untrusted bytes (model files, checkpoints) stay compiled with checks.
+        .target(name: "Serialization", dependencies: ["NN"]),
+        .target(name: "Training", dependencies: ["NN", "Images", "Serialization"]),
+        .target(name: "Codec", dependencies: ["NN", "EntropyCoding", "CKernels", "Training", "Serialization"],
+                resources: [.copy("Resources")]),
 
-        .target(name: "Denoise", dependencies: ["NN", "Training"],
+        .target(name: "Denoise", dependencies: ["NN", "Training", "Serialization"],
                 resources: [.copy("Resources")]),
 
         .target(name: "Evaluation", dependencies: ["Denoise", "Images", "NN"]),
 
         // Executable
         .executableTarget(name: "aeic", dependencies: [
-            "Images", "NN", "Training", "Codec", "Denoise", "Evaluation", "EntropyCoding", "CHeap",
+            "Images", "NN", "Serialization", "Training", "Codec", "Denoise", "Evaluation", "EntropyCoding", "CHeap",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests
         .target(name: "GradientChecking", dependencies: ["NN"], path: "Tests/GradientChecking"),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "GradientChecking"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Serialization", "GradientChecking"]),
         .testTarget(name: "EntropyCodingTests", dependencies: ["EntropyCoding"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN"]),
-        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images", "Training"]),
-        .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "NN", "Training", "GradientChecking"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Serialization"]),
+        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images", "Training", "Serialization"]),
+        .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "NN", "Training", "Serialization", "GradientChecking"]),
         .testTarget(name: "CLITests", dependencies: ["Images", "CHeap"]),
     ]
 )

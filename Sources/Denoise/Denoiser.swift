@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Training
+import Serialization
 
 /// The blind denoiser: a `UNet` trained on a `NoiseMixture` to give back the clean image.
 public final class Denoiser: ParameterOwner {

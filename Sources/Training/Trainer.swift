@@ -1,4 +1,5 @@
 import NN
+import Serialization
 
 /// Adam on any `Trainable` model, resumable from checkpoints that hold the parameters, the
 /// optimiser's moments and the step.

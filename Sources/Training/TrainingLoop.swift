@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Serialization
 
 /// The loop around `Trainer.trainOneStep`: it stops at a step count, after a time, or on
 /// SIGINT/SIGTERM (after the step in flight), prints a progress line every 20 steps, and

@@ -3,6 +3,7 @@ import Denoise
 import Foundation
 import Images
 import NN
+import Serialization
 
 /// `--model FILE` for the denoiser, or the one shipped with aeic.
 struct DenoiserOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NN
 import Training
+import Serialization
 
 /// The options every `aeic train` model shares: data, checkpoint, stop conditions, batch,
 /// schedule and precision.

@@ -2,6 +2,7 @@ import XCTest
 @testable import Codec
 import EntropyCoding
 import NN
+import Serialization
 
 /// A tiny untrained model: enough to exercise every path of the format quickly.
 func tinyCodec(seed: UInt64 = 3, kind: String = Architecture.factorized) throws -> ImageCodec {

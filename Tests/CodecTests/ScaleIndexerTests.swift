@@ -4,6 +4,7 @@ import Images
 @testable import Codec
 @testable import NN
 import Training
+import Serialization
 
 final class ScaleIndexerTests: XCTestCase {
     let architecture = Architecture(kind: Architecture.hyperprior, N: 8, M: 5, hyperN: 6, lambdas: [0.01, 0.1])

@@ -3,6 +3,7 @@ import GradientChecking
 @testable import Denoise
 import NN
 import Training
+import Serialization
 
 final class DenoiserTests: XCTestCase {
     let small = DenoiserArchitecture(channels: [4, 6, 8], blocks: 1)

@@ -1,6 +1,7 @@
 import XCTest
 @testable import NN
 import GradientChecking
+import Serialization
 
 final class LayerTests: XCTestCase {
     func testGDNGradients() {

@@ -1,6 +1,7 @@
 import XCTest
 import NN
 @testable import Training
+import Serialization
 
 /// A 1×1 convolution trained to halve its input: the smallest `Trainable`.
 final class Halver: Trainable {

@@ -1,6 +1,7 @@
 import Foundation
 import EntropyCoding
 import NN
+import Serialization
 
 /// The integer CDF tables that decide every symbol's probability under a factorized density:
 /// one per gain vector and channel (for y, one vector per quality 1…100; for the

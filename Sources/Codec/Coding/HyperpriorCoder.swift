@@ -1,5 +1,6 @@
 import EntropyCoding
 import NN
+import Serialization
 
 // y: 1, M, h, w (un-gained);  ŷ: M·h·w integers;  ẑ: Nh·⌈h/4⌉·⌈w/4⌉ integers
 

@@ -1,6 +1,7 @@
 import EntropyCoding
 import Foundation
 import NN
+import Serialization
 
 // x: 1, 3, H, W in [0, 1];  y, ŷ: 1, M, ⌈H/16⌉, ⌈W/16⌉
 

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Serialization
 
 // ẑ: Nh, ⌈H/64⌉, ⌈W/64⌉ (integers);  indexes: M, ⌈H/16⌉, ⌈W/16⌉ (into the scale table)
 

@@ -1,4 +1,5 @@
 import NN
+import Serialization
 
 extension ImageCodec {
     /// The model file for `model`: transforms and gains in Float16; CDF tables (and the

@@ -1,4 +1,5 @@
 import NN
+import Serialization
 
 /// The `.aeic` file (byte layout in FORMAT.md): a fixed 40-byte header with its own CRC,
 /// then the range-coded latents, the optional alpha plane and a CRC-32 of both payloads.

@@ -1,5 +1,6 @@
 import NN
 import Training
+import Serialization
 
 extension CompressionModel: Trainable {
     public var architectureDescription: String { architecture.json }

@@ -1,3 +1,5 @@
+import NN
+
 /// Named tensors and integer blobs with an architecture description, in a checksummed file:
 /// the format of model files and training checkpoints (layout in FORMAT.md).
 ///
