@@ -19,6 +19,9 @@ public final class Denoiser: ParameterOwner {
 
     public var parameters: [Parameter] { network.parameters }
 
+    /// Sets how every layer computes.
+    public func configure(_ compute: Compute) { network.configure(compute) }
+
     /// The denoiser of a model file or checkpoint; a file of another kind is refused by name.
     public convenience init(file: ParameterFile) throws {
         guard file.kind == DenoiserArchitecture.kind else {

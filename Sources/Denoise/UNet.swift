@@ -48,6 +48,11 @@ public final class UNet: Layer {
         parts.forEach { $0.clearCache() }
     }
 
+    public func configure(_ compute: Compute) {
+        let parts: [Layer] = [head] + encoder + up + decoder
+        parts.forEach { $0.configure(compute) }
+    }
+
     public func forward(_ x: Tensor) -> Tensor { run(x, { $0.forward($1) }) }
     public func infer(_ x: Tensor) -> Tensor { run(x, { $0.infer($1) }) }
 

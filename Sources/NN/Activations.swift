@@ -28,6 +28,7 @@ public final class Residual: Layer {
     public func forward(_ x: Tensor) -> Tensor { x + body.forward(x) }
     public func backward(_ dy: Tensor) -> Tensor { dy + body.backward(dy) }
     public func clearCache() { body.clearCache() }
+    public func configure(_ compute: Compute) { body.configure(compute) }
 }
 
 /// Clamping to [lower, upper]: y = min(max(x, lower), upper); the gradient passes where x

@@ -38,30 +38,18 @@ public enum GEMMPrecision: String, CaseIterable, Sendable {
 extension BLASRuntime {
     /// Whether this CPU can run the bfloat16 GEMM.
     public static var bfloat16Supported: Bool { aeic_bf16_supported() }
-
-    /// What the layers' GEMMs use; `.bfloat16` only where `bfloat16Supported`.
-    nonisolated(unsafe) public static var gemmPrecision = GEMMPrecision.float32
-
-    /// `body` with the layers' GEMMs in `precision`, the setting restored after.
-    public static func with<R>(_ precision: GEMMPrecision, _ body: () throws -> R) rethrows -> R {
-        let saved = gemmPrecision
-        gemmPrecision = precision
-        defer { gemmPrecision = saved }
-        return try body()
-    }
 }
 
 /// The left operand op(A) (m×k) of a layer's GEMMs, often shared by many (the weights across
-/// the images and bands of a batch). With `BLASRuntime.gemmPrecision` bfloat16 it is rounded
-/// and packed into the kernel's panels once; with float32 each product is an sgemm on A as it
-/// is. `a` must stay valid while the operand is used.
+/// the images and bands of a batch). In `.bfloat16` precision it is rounded and packed into
+/// the kernel's panels once; in float32 each product is an sgemm on A as it is. `a` must stay valid while the operand is used.
 final class LeftOperand: @unchecked Sendable {
     let transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int
     private let packed: [UInt32]?
 
-    init(transA: Bool = false, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int) {
+    init(transA: Bool = false, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, precision: GEMMPrecision) {
         (self.transA, self.m, self.k, self.a, self.lda) = (transA, m, k, a, lda)
-        guard BLASRuntime.gemmPrecision == .bfloat16 else { packed = nil; return }
+        guard precision == .bfloat16 else { packed = nil; return }
         packed = [UInt32](unsafeUninitializedCapacity: aeic_bf16_packed_size(Int32(m), Int32(k))) { buffer, count in
             aeic_bf16_pack_a(transA, Int32(m), Int32(k), a, Int32(lda), buffer.baseAddress)
             count = buffer.count

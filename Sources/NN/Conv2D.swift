@@ -11,6 +11,7 @@ public final class Conv2D: Layer {
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
     private let workspaces = Workspaces()
+    public private(set) var compute = Compute()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
                 stride: Int = 1, padding: Int? = nil, rng: inout SplitMix64) {
@@ -25,6 +26,7 @@ public final class Conv2D: Layer {
     }
 
     public var parameters: [Parameter] { [weight, bias] }
+    public func configure(_ compute: Compute) { self.compute = compute }
     public func clearCache() { input = nil }
 
     public func geometry(for x: Tensor) -> ConvGeometry {
@@ -40,15 +42,15 @@ public final class Conv2D: Layer {
         let plane = g.outHeight * g.outWidth
         // Work items are (image, band of output rows): disjoint parts of y, so a single image
         // is split across the workers too.
-        let perImage = Parallel.parts(g.outHeight, images: x.n, limit: g.bandRows(outputRows: outChannels))
+        let perImage = compute.parts(g.outHeight, images: x.n, limit: g.bandRows(outputRows: outChannels))
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
         let packedWords = aeic_bf16_packed_b_size(Int32(g.colRows), Int32(band * g.outWidth))
-        workspaces.prepare(workers: Parallel.workers(items), count: max(g.colRows * band * g.outWidth, packedWords))
+        workspaces.prepare(workers: compute.workers(items), count: max(g.colRows * band * g.outWidth, packedWords))
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
-            let w = LeftOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows)
+            let w = LeftOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows, precision: compute.precision)
             let xb = inputs[0]
-            Parallel.forEach(items) { item, worker in
+            compute.forEach(items) { item, worker in
                 let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
                 let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
                 let cols = rows.count * g.outWidth
@@ -82,14 +84,14 @@ public final class Conv2D: Layer {
         let g = geometry(for: x)
         var dx = Tensor.uninitialized(like: x)
         let plane = g.outHeight * g.outWidth, band = g.bandRows(budget: ConvGeometry.backwardBudget)
-        let workers = Parallel.workers(x.n)
+        let workers = compute.workers(x.n)
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
             let (xb, dyb) = (inputs[0], inputs[1])
-            let wT = LeftOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows)
-            Parallel.forEach(x.n) { i, worker in
+            let wT = LeftOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows, precision: compute.precision)
+            compute.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
                 (dxb + i * x.imageSize).update(repeating: 0, count: x.imageSize)    // col2im adds
                 for rows in bands(g.outHeight, band) {
@@ -98,7 +100,7 @@ public final class Conv2D: Layer {
                     // dW += dy (C_out, cols) · col^T (cols, C·K·K)
                     if !weight.frozen {
                         im2col(xb + i * x.imageSize, g, rows: rows, col)
-                        LeftOperand(m: outChannels, k: cols, a: dyBand, lda: plane)
+                        LeftOperand(m: outChannels, k: cols, a: dyBand, lda: plane, precision: compute.precision)
                             .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
                     }
                     // dcol = W^T (C·K·K, C_out) · dy (C_out, cols)

@@ -10,6 +10,7 @@ public final class ConvTranspose2D: Layer {
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
     private let workspaces = Workspaces()
+    public private(set) var compute = Compute()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
                 stride: Int, padding: Int? = nil, outputPadding: Int? = nil,
@@ -27,6 +28,7 @@ public final class ConvTranspose2D: Layer {
     }
 
     public var parameters: [Parameter] { [weight, bias] }
+    public func configure(_ compute: Compute) { self.compute = compute }
     public func clearCache() { input = nil }
 
     /// The image side is this layer's output, the kernel grid its input.
@@ -46,17 +48,17 @@ public final class ConvTranspose2D: Layer {
         let band = g.bandRows(), taps = kernel * kernel
         // Work items are (image, group of output channels): col2im of different channels
         // never overlaps, so a single image is split across the workers too.
-        let channelGroups = Parallel.parts(outChannels, images: x.n)
+        let channelGroups = compute.parts(outChannels, images: x.n)
         let items = x.n * channelGroups.count
-        workspaces.prepare(workers: Parallel.workers(items), count: g.colRows * band * g.outWidth)
+        workspaces.prepare(workers: compute.workers(items), count: g.colRows * band * g.outWidth)
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
             let xb = inputs[0]
             // W^T's rows for each group's output channels.
             let parts = channelGroups.map { group in
                 LeftOperand(transA: true, m: group.count * taps, k: inChannels,
-                              a: inputs[1] + group.lowerBound * taps, lda: g.colRows)
+                              a: inputs[1] + group.lowerBound * taps, lda: g.colRows, precision: compute.precision)
             }
-            Parallel.forEach(items) { item, worker in
+            compute.forEach(items) { item, worker in
                 let (i, channels) = (item / channelGroups.count, channelGroups[item % channelGroups.count])
                 let part = ConvGeometry(channels: channels.count, height: g.height, width: g.width,
                                         kernel: kernel, stride: stride, padding: padding,
@@ -81,14 +83,14 @@ public final class ConvTranspose2D: Layer {
         let g = geometry(for: x)
         var dx = Tensor.uninitialized(like: x)
         let plane = x.planeSize, band = g.bandRows(budget: ConvGeometry.backwardBudget)
-        let workers = Parallel.workers(x.n)
+        let workers = compute.workers(x.n)
         workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
             let (xb, dyb) = (inputs[0], inputs[1])
-            let w = LeftOperand(m: inChannels, k: g.colRows, a: inputs[2], lda: g.colRows)
-            Parallel.forEach(x.n) { i, worker in
+            let w = LeftOperand(m: inChannels, k: g.colRows, a: inputs[2], lda: g.colRows, precision: compute.precision)
+            compute.forEach(x.n) { i, worker in
                 let col = workspaces.pointer(worker)
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
@@ -98,7 +100,7 @@ public final class ConvTranspose2D: Layer {
                     w.multiply(n: cols, b: col, ldb: cols, c: dxb + offset, ldc: plane)
                     guard !weight.frozen else { continue }
                     // dW += x (C_in, cols) · col^T (cols, C_out·K·K)
-                    LeftOperand(m: inChannels, k: cols, a: xb + offset, lda: plane)
+                    LeftOperand(m: inChannels, k: cols, a: xb + offset, lda: plane, precision: compute.precision)
                         .multiply(n: g.colRows, b: col, ldb: cols, transB: true, beta: 1, c: dW.shard(worker), ldc: g.colRows)
                 }
             }

@@ -15,6 +15,7 @@ public final class GDN: Layer {
     private var input: Tensor?
     private var norm: Tensor?      // s = sqrt(β + γ · x²)
     private let workspaces = Workspaces()
+    public private(set) var compute = Compute()
 
     static let pedestal: Float = 1.0 / Float(1 << 18) / Float(1 << 18)
     static let betaMin: Float = 1e-6
@@ -36,6 +37,7 @@ public final class GDN: Layer {
     }
 
     public var parameters: [Parameter] { [betaParam, gammaParam] }
+    public func configure(_ compute: Compute) { self.compute = compute }
     public func clearCache() { (input, norm) = (nil, nil) }
 
     var beta: [Float] { betaParam.value.map { $0 * $0 - GDN.pedestal } }
@@ -62,14 +64,14 @@ public final class GDN: Layer {
         var s = keepingNorms ? Tensor.uninitialized(like: x) : Tensor(n: 0, c: 0, h: 0, w: 0, data: [])
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, inverse = self.inverse
-        let bands = PixelBands(x, limit: GDN.bandBudget / channels)
-        workspaces.prepare(workers: Parallel.workers(bands.items),
+        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        workspaces.prepare(workers: compute.workers(bands.items),
                            count: squaresWords(bands.longest) + (keepingNorms ? 0 : channels * bands.longest))
         withStorage(reading: [x.data, g], writing: &y.data) { inputs, yb in
             s.data.withUnsafeMutableBufferPointer { sp in
                 let xb = inputs[0]
-                let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels)
-                Parallel.forEach(bands.items) { item, worker in
+                let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels, precision: compute.precision)
+                compute.forEach(bands.items) { item, worker in
                     let (first, n) = bands.band(item)
                     let squares = workspaces.pointer(worker)
                     // The band's norms: in s, or after x² in the workspace, (C, n).
@@ -108,15 +110,15 @@ public final class GDN: Layer {
         let g = gamma
         let plane = x.planeSize, inverse = self.inverse
         var dx = Tensor.uninitialized(like: x)
-        let bands = PixelBands(x, limit: GDN.bandBudget / channels)
-        let workers = Parallel.workers(bands.items)
+        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        let workers = compute.workers(bands.items)
         workspaces.prepare(workers: workers, count: 2 * channels * bands.longest)
         let dGamma = GradientShards(workers: workers, count: channels * channels)
         let dBeta = GradientShards(workers: workers, count: channels)
         withStorage(reading: [x.data, s.data, dy.data, g], writing: &dx.data) { inputs, dxb in
             let (xb, sb, dyb) = (inputs[0], inputs[1], inputs[2])
-            let gammaT = LeftOperand(transA: true, m: channels, k: channels, a: inputs[3], lda: channels)
-            Parallel.forEach(bands.items) { item, worker in
+            let gammaT = LeftOperand(transA: true, m: channels, k: channels, a: inputs[3], lda: channels, precision: compute.precision)
+            compute.forEach(bands.items) { item, worker in
                 let (first, n) = bands.band(item)
                 let v = workspaces.pointer(worker)            // dL/dn of the band, (C, n)
                 let squares = v + channels * n
@@ -127,7 +129,7 @@ public final class GDN: Layer {
                 }
                 if !gammaParam.frozen {
                     // dγ += v · (x²)^T
-                    LeftOperand(m: channels, k: n, a: v, lda: n)
+                    LeftOperand(m: channels, k: n, a: v, lda: n, precision: compute.precision)
                         .multiply(n: channels, b: squares, ldb: n, transB: true, beta: 1,
                                   c: dGamma.shard(worker), ldc: channels)
                 }
@@ -162,8 +164,8 @@ public final class GDN: Layer {
 private struct PixelBands {
     let bands: [Range<Int>], longest: Int, items: Int, imageSize: Int
 
-    init(_ x: Tensor, limit: Int) {
-        bands = Parallel.parts(x.planeSize, images: x.n, limit: max(1, limit))
+    init(_ x: Tensor, limit: Int, compute: Compute) {
+        bands = compute.parts(x.planeSize, images: x.n, limit: max(1, limit))
         longest = bands.map(\.count).max()!
         (items, imageSize) = (x.n * bands.count, x.imageSize)
     }

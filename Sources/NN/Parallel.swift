@@ -1,17 +1,31 @@
 import Dispatch
 
-/// Work split across the cores by image. With a batch, each worker takes whole images and
-/// OpenBLAS runs single-threaded inside it, so im2col, col2im and the element-wise work run
-/// in parallel too; with one image, OpenBLAS gets every thread instead.
-public enum Parallel {
-    /// Worker threads for batches; 1 disables batch parallelism.
-    nonisolated(unsafe) public static var workers = 2
+/// How a layer computes: the arithmetic of its GEMMs and the worker threads that split its
+/// batches and images. Each layer holds its own (a model sets all of its layers' with
+/// `Layer.configure`), so that two models made for different settings can run in one
+/// process side by side.
+///
+/// Work is split by image: with a batch, each worker takes whole images and OpenBLAS runs
+/// single-threaded inside it, so im2col, col2im and the element-wise work run in parallel
+/// too; with one image, OpenBLAS gets every thread instead.
+public struct Compute: Equatable, Sendable {
+    public var precision: GEMMPrecision
+    /// Worker threads for batches and bands; 1 disables that parallelism.
+    public var workers: Int
+
+    public init(precision: GEMMPrecision = .float32, workers: Int = 2) {
+        precondition(workers >= 1, "at least one worker")
+        (self.precision, self.workers) = (precision, workers)
+    }
 
     /// Calls `body(item, worker)` for every item in 0..<count, worker in 0..<workers(count).
     /// Each worker takes a consecutive run of items, in order (items often come as images ×
     /// bands, the last band of each image shorter, so dealing them out in turn would hand one
     /// worker every long band); results must not depend on which worker ran them.
-    public static func forEach(_ count: Int, _ body: (Int, Int) -> Void) {
+    ///
+    /// OpenBLAS's thread count is one setting for the whole process (the library has no other),
+    /// so it is lowered to 1 for the parallel section and restored after.
+    public func forEach(_ count: Int, _ body: (Int, Int) -> Void) {
         let w = workers(count)
         guard w > 1 else {
             for i in 0..<count { body(i, 0) }
@@ -28,13 +42,13 @@ public enum Parallel {
     /// 0..<count cut into consecutive parts of at most `limit`: with a batch of at least
     /// `workers` images each image is one work item, so the parts only respect `limit`;
     /// with fewer images each image is also cut into about one part per worker.
-    public static func parts(_ count: Int, images: Int, limit: Int = .max) -> [Range<Int>] {
+    public func parts(_ count: Int, images: Int, limit: Int = .max) -> [Range<Int>] {
         let perWorker = (count + workers - 1) / workers
         return bands(count, images >= workers ? min(limit, count) : min(limit, perWorker))
     }
 
     /// How many workers `forEach` uses for `count` items.
-    public static func workers(_ count: Int) -> Int { max(1, min(workers, count)) }
+    public func workers(_ count: Int) -> Int { max(1, min(workers, count)) }
 }
 
 /// Per-worker scratch memory, grown on demand and kept between calls. `prepare` runs before

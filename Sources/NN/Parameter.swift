@@ -43,9 +43,14 @@ public protocol Layer: ParameterOwner {
     func clearCache()
     /// y as `forward` computes it, keeping nothing for `backward`.
     func infer(_ x: Tensor) -> Tensor
+    /// Sets how this layer (and any layer inside it) computes.
+    func configure(_ compute: Compute)
 }
 
 extension Layer {
+    /// Layers without GEMMs compute the same way under any setting.
+    public func configure(_ compute: Compute) {}
+
     /// `forward` without keeping anything for a backward pass, so that inference holds only
     /// the activations in flight (a photo's activations are gigabytes).
     public func infer(_ x: Tensor) -> Tensor {

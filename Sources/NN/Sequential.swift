@@ -14,6 +14,7 @@ public final class Sequential: Layer {
     }
 
     public func clearCache() { layers.forEach { $0.clearCache() } }
+    public func configure(_ compute: Compute) { layers.forEach { $0.configure(compute) } }
 
     /// Each layer forgets its input as soon as it has run, so an activation is freed once
     /// the next layer has consumed it.

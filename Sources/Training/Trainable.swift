@@ -10,6 +10,9 @@ public protocol Trainable: ParameterOwner {
     /// and returns the loss. Any randomness of the step (noise, quality levels) comes from
     /// `rng`, so that a resumed run repeats it.
     func trainStep(_ x: Tensor, rng: inout SplitMix64) -> StepReport
+
+    /// Sets how every layer computes (GEMM precision, workers).
+    func configure(_ compute: Compute)
 }
 
 /// The loss of one training step and the figures the progress line prints beside it.

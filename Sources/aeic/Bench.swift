@@ -20,9 +20,10 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Worker threads that split batches and images (1: OpenBLAS alone is parallel).")
     var workers = 2
 
-    func configure() {
+    /// Sets OpenBLAS's threads; returns how the benchmarked layers compute.
+    func configure(_ precision: GEMMPrecision = .float32) -> Compute {
         BLASRuntime.threads = threads
-        Parallel.workers = workers
+        return Compute(precision: precision, workers: workers)
     }
 }
 
@@ -87,16 +88,16 @@ struct BenchTrain: ParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() {
-        options.configure()
-        precision.apply()
-        let images = imagesPerSecond(architecture.architecture(), batch: batch, crop: crop, repeats: options.repeats)
+        let compute = options.configure(precision.precision)
+        let images = imagesPerSecond(architecture.architecture(), batch: batch, crop: crop, repeats: options.repeats,
+                                     compute: compute)
         if options.json { printJSON([("images_per_s", String(format: "%.3f", images))]) }
         else { print(String(format: "training: %.2f images/s (batch %d × %d², median of %d)", images, batch, crop, options.repeats)) }
     }
 }
 
 /// Images per second of `Trainer.trainOneStep` on random photos.
-func imagesPerSecond(_ architecture: Architecture, batch: Int, crop: Int, repeats: Int) -> Double {
+func imagesPerSecond(_ architecture: Architecture, batch: Int, crop: Int, repeats: Int, compute: Compute) -> Double {
     var set = TrainingSet()
     var rng = SplitMix64(seed: 1)
     for _ in 0..<4 {
@@ -106,6 +107,7 @@ func imagesPerSecond(_ architecture: Architecture, batch: Int, crop: Int, repeat
     var options = Trainer<CompressionModel>.Options()
     (options.batch, options.crop) = (batch, crop)
     let trainer = Trainer(model: CompressionModel(architecture), options: options)
+    trainer.model.configure(compute)
     let seconds = medianSeconds(repeats) { _ = trainer.trainOneStep(on: set) }
     return Double(batch) / seconds
 }
@@ -119,13 +121,13 @@ struct BenchModel: ParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() throws {
-        options.configure()
-        precision.apply()
+        let compute = options.configure(precision.precision)
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 16 == 0 }) else {
             throw ValidationError("--size must be WIDTHxHEIGHT, multiples of 16")
         }
         let model = CompressionModel(architecture.architecture())
+        model.configure(compute)
         var rng = SplitMix64(seed: 2)
         let x = Tensor(n: 1, c: 3, h: parts[1], w: parts[0], data: (0..<3 * parts[0] * parts[1]).map { _ in rng.uniform() })
         var y = model.g_a.infer(x)

@@ -86,12 +86,12 @@ struct BenchNN: ParsableCommand {
     struct Row { let setting: String, name: String, pass: String, gflops: Double, sgemm: Double }
 
     func run() {
-        options.configure()
-        precision.apply()
+        let compute = options.configure(precision.precision)
         var rows: [Row] = []
         for (setting, batch, h, w) in [("1×3×512×768", 1, 512, 768), ("8×3×256×256", 8, 256, 256)] {
             for c in cases(batch: batch, height: h, width: w) {
                 letOpenBLASThreadsSleep()
+                c.layer.configure(compute)
                 var y = c.layer.forward(c.input)
                 let forward = medianSeconds(options.repeats) { y = c.layer.forward(c.input) }
                 let dy = Tensor(zerosLike: y, value: 0.01)
@@ -104,7 +104,7 @@ struct BenchNN: ParsableCommand {
                                 sgemm: flops(c.backward) / sgemmSeconds(c.backward) / 1e9))
             }
         }
-        let training = imagesPerSecond(architecture.architecture(), batch: 8, crop: 256, repeats: options.repeats)
+        let training = imagesPerSecond(architecture.architecture(), batch: 8, crop: 256, repeats: options.repeats, compute: compute)
         if options.json {
             let layers = rows.map { r in
                 String(format: "{\"name\": \"%@ @ %@\", \"pass\": \"%@\", \"gflops\": %.2f, \"sgemm_gflops\": %.2f}",

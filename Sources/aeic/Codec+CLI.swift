@@ -10,7 +10,6 @@ struct ModelOptions: ParsableArguments {
     @OptionGroup var precision: PrecisionOptions
 
     func load() throws -> ImageCodec {
-        precision.apply()
         let bytes: [UInt8]
         if let path = model {
             bytes = try FileIO.read(path)
@@ -20,7 +19,7 @@ struct ModelOptions: ParsableArguments {
             }
             bytes = shipped
         }
-        do { return try ImageCodec(modelFile: bytes) }
+        do { return try ImageCodec(modelFile: bytes, compute: precision.compute) }
         catch { throw CLIError(model ?? "default model", error) }
     }
 }

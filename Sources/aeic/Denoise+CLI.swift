@@ -12,7 +12,6 @@ struct DenoiserOptions: ParsableArguments {
     @OptionGroup var precision: PrecisionOptions
 
     func load() throws -> Denoiser {
-        precision.apply()
         let bytes: [UInt8]
         if let path = model {
             bytes = try FileIO.read(path)
@@ -22,7 +21,11 @@ struct DenoiserOptions: ParsableArguments {
             }
             bytes = shipped
         }
-        do { return try Denoiser(file: try ParameterFile(decoding: bytes)) }
+        do {
+            let denoiser = try Denoiser(file: try ParameterFile(decoding: bytes))
+            denoiser.configure(precision.compute)
+            return denoiser
+        }
         catch { throw CLIError(model ?? "default denoiser", error) }
     }
 }

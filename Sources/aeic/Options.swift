@@ -47,5 +47,6 @@ struct PrecisionOptions: ParsableArguments {
         }
     }
 
-    func apply() { BLASRuntime.gemmPrecision = precision }
+    /// How the model's layers compute, with both cores.
+    var compute: Compute { Compute(precision: precision) }
 }

@@ -58,10 +58,9 @@ struct TrainingOptions: ParsableArguments {
         return options
     }
 
-    /// The photos of --data, with the BLAS threads and GEMM precision set for training.
+    /// The photos of --data, with OpenBLAS's threads set for training.
     func prepare() throws -> TrainingSet {
         BLASRuntime.threads = threads
-        precision.apply()
         do {
             return try TrainingSet(folders: data, jpegScale: jpegScale, crop: crop) { warn("\($0): skipped (cannot decode)") }
         } catch { throw CLIError("\(error)") }
@@ -69,6 +68,7 @@ struct TrainingOptions: ParsableArguments {
 
     /// Runs `trainer` on `set` until a stop condition, writing checkpoints to --out.
     func run<Model>(_ trainer: Trainer<Model>, on set: TrainingSet) throws {
+        trainer.model.configure(precision.compute)
         warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName), GEMMs in \(precision.precision)")
         var loop = TrainingLoop(log: { warn($0) }, save: { try FileIO.write($0.encoded(), to: out, force: true) })
         (loop.steps, loop.minutes, loop.checkpointMinutes) = (steps, minutes, checkpointMinutes)

@@ -35,4 +35,24 @@ final class GoldenTests: XCTestCase {
                            expected.alpha.map { $0.map { ($0 * 255).rounded() } }, stem)
         }
     }
+
+    /// Two codecs of the shipped model, one made for float32 and one for bfloat16, live side
+    /// by side in one process: the golden files decode to the same symbols under both (the
+    /// integer h_s picks the tables whatever the precision), to pixels within a few levels,
+    /// and the float32 codec is unaffected by the other's existence.
+    func testPrecisionsCoexistAndAgreeOnSymbols() throws {
+        guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
+        let bytes = try XCTUnwrap(ImageCodec.defaultModelBytes())
+        let float32 = try ImageCodec(modelFile: bytes)
+        let bfloat16 = try ImageCodec(modelFile: bytes, compute: Compute(precision: .bfloat16))
+        for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
+            let file = try load("fixtures/golden/\(stem).aeic")
+            let container = try Container(decoding: file, maxPixels: 1 << 20)
+            XCTAssertEqual(try float32.decodeLatents(container), try bfloat16.decodeLatents(container), stem)
+            let (a, b) = (try float32.decompress(file, maxPixels: 1 << 20), try bfloat16.decompress(file, maxPixels: 1 << 20))
+            let difference = zip(a.rgb.data, b.rgb.data).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertGreaterThan(difference, 0, "\(stem): bfloat16 should round differently")
+            XCTAssertLessThanOrEqual(difference, 4 / 255, stem)
+        }
+    }
 }

@@ -44,7 +44,6 @@ final class ScaleIndexerTests: XCTestCase {
         defer { BLASRuntime.threads = threads }
         BLASRuntime.threads = 1
         check("one thread")
-        if BLASRuntime.bfloat16Supported { BLASRuntime.with(.bfloat16) { check("bfloat16 set") } }
         XCTAssertGreaterThan(Set(expected).count, 3, "the test should reach several tables")
         XCTAssertGreaterThan(accumulators.map(\.magnitude).max()!, 1 << 20, "the test should reach large sums")
     }

@@ -9,8 +9,6 @@ final class BFloat16GEMMTests: XCTestCase {
     /// register tile (12×32), the blocks (48, 384, 512) and odd k.
     func testMatchesNaiveOracleExactly() throws {
         guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
-        BLASRuntime.gemmPrecision = .bfloat16
-        defer { BLASRuntime.gemmPrecision = .float32 }
         var rng = SplitMix64(seed: 4)
         func integers(_ count: Int) -> [Float] { (0..<count).map { _ in Float(Int(rng.next() % 9) - 4) } }
         for (m, n, k) in [(1, 1, 1), (13, 33, 3), (12, 32, 2), (97, 31, 75), (5, 1030, 385), (100, 70, 800), (3, 17, 31)] {
@@ -22,7 +20,7 @@ final class BFloat16GEMMTests: XCTestCase {
                     a.withUnsafeBufferPointer { ap in
                         b.withUnsafeBufferPointer { bp in
                             c.withUnsafeMutableBufferPointer { cp in
-                                LeftOperand(transA: transA, m: m, k: k, a: ap.baseAddress!, lda: lda)
+                                LeftOperand(transA: transA, m: m, k: k, a: ap.baseAddress!, lda: lda, precision: .bfloat16)
                                     .multiply(n: n, b: bp.baseAddress!, ldb: ldb, transB: transB, beta: beta,
                                               c: cp.baseAddress!, ldc: n)
                             }
@@ -49,19 +47,17 @@ final class BFloat16GEMMTests: XCTestCase {
         let a = (0..<m * k).map { _ in rng.uniform() - 0.5 }, b = (0..<k * n).map { _ in rng.uniform() - 0.5 }
         var exact = [Float](repeating: 0, count: m * n), rounded = exact
         for precision in GEMMPrecision.allCases {
-            BLASRuntime.gemmPrecision = precision
             var out = [Float](repeating: 0, count: m * n)
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
                     out.withUnsafeMutableBufferPointer { cp in
-                        LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k)
+                        LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k, precision: precision)
                             .multiply(n: n, b: bp.baseAddress!, ldb: n, c: cp.baseAddress!, ldc: n)
                     }
                 }
             }
             if precision == .float32 { exact = out } else { rounded = out }
         }
-        BLASRuntime.gemmPrecision = .float32
         let error = zip(exact, rounded).map { Double(($0 - $1) * ($0 - $1)) }.reduce(0, +).squareRoot()
         let norm = exact.map { Double($0 * $0) }.reduce(0, +).squareRoot()
         XCTAssertLessThan(error / norm, 6e-3)
@@ -74,8 +70,6 @@ final class BFloat16GEMMTests: XCTestCase {
     /// padding on every side, even kernels and the pairs that straddle kernel rows.
     func testPackedColumnsMatchIm2colExactly() throws {
         guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
-        BLASRuntime.gemmPrecision = .bfloat16
-        defer { BLASRuntime.gemmPrecision = .float32 }
         let cases: [(c: Int, h: Int, w: Int, k: Int, p: Int, rows: Range<Int>, m: Int)] = [
             (3, 37, 32, 5, 2, 0..<19, 13), (20, 21, 64, 5, 2, 3..<9, 50), (1, 9, 31, 3, 1, 0..<5, 4),
             (2, 12, 32, 4, 1, 1..<5, 7), (3, 8, 64, 2, 0, 0..<3, 12), (5, 30, 96, 5, 2, 14..<15, 2),
@@ -92,7 +86,7 @@ final class BFloat16GEMMTests: XCTestCase {
             var viaIm2col = [Float](repeating: 0, count: t.m * n), viaPacking = viaIm2col
             x.data.withUnsafeBufferPointer { xp in
                 a.withUnsafeBufferPointer { ap in
-                    let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows)
+                    let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: .bfloat16)
                     im2col(xp.baseAddress!, g, rows: t.rows, &col)
                     w.multiply(n: n, b: col, ldb: n, c: &viaIm2col, ldc: n)
                     aeic_bf16_pack_im2col2(xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.p),
@@ -109,8 +103,6 @@ final class BFloat16GEMMTests: XCTestCase {
     /// squares and their packing do: odd k, and n ending in either half of a panel.
     func testPackedSquaresMatchSquaringExactly() throws {
         guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
-        BLASRuntime.gemmPrecision = .bfloat16
-        defer { BLASRuntime.gemmPrecision = .float32 }
         for (i, (m, k, n, ld)) in [(5, 7, 9, 11), (13, 128, 700, 700), (12, 33, 40, 45), (3, 2, 1, 1)].enumerated() {
             let x = randomTensor(n: 1, c: 1, h: k, w: ld, seed: UInt64(90 + i)).data
             let a = randomTensor(n: 1, c: 1, h: m, w: k, seed: UInt64(95 + i)).data
@@ -119,7 +111,7 @@ final class BFloat16GEMMTests: XCTestCase {
             var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_bf16_packed_b_size(Int32(k), Int32(n)))
             var viaSquares = [Float](repeating: 0, count: m * n), viaPacking = viaSquares
             a.withUnsafeBufferPointer { ap in
-                let w = LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k)
+                let w = LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k, precision: .bfloat16)
                 w.multiply(n: n, b: squares, ldb: n, c: &viaSquares, ldc: n)
                 aeic_bf16_pack_squares(x, ld, Int32(k), Int32(n), &packed)
                 w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)

@@ -80,7 +80,8 @@ final class ConvolutionTests: XCTestCase {
         let conv = Conv2D("c", in: 6, out: 5, kernel: 5, stride: 2, padding: 2, rng: &rng)
         conv.bias.value = (0..<5).map { Float($0) * 0.1 - 0.2 }
         let x = randomTensor(n: 2, c: 6, h: 41, w: 64, seed: 12)
-        let fast = BLASRuntime.with(.bfloat16) { conv.forward(x) }
+        conv.configure(Compute(precision: .bfloat16))
+        let fast = conv.forward(x)
         let slow = naiveConv(x, weight: conv.weight.value, bias: conv.bias.value, outChannels: 5,
                              kernel: 5, stride: 2, padding: 2)
         XCTAssertEqual(fast.shape, slow.shape)

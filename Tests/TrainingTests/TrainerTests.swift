@@ -12,6 +12,7 @@ final class Halver: Trainable {
     }
     var parameters: [Parameter] { conv.parameters }
     var architectureDescription: String { "{\"halver\":1}" }
+    func configure(_ compute: Compute) { conv.configure(compute) }
 
     func trainStep(_ x: Tensor, rng: inout SplitMix64) -> StepReport {
         var target = x

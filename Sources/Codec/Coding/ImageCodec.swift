@@ -20,7 +20,9 @@ public final class ImageCodec {
     /// another model's tables.
     public let identity: UInt64
 
-    public init(modelFile bytes: [UInt8]) throws {
+    /// The codec of a model file, its transforms computing as `compute` says (the integer
+    /// h_s always computes exactly, whatever `compute`).
+    public init(modelFile bytes: [UInt8], compute: Compute = Compute()) throws {
         let file = try ParameterFile(decoding: bytes)
         guard let kind = file.kind, Architecture.kinds.contains(kind) else {
             throw ParameterFileError.architectureMismatch(expected: "a codec model (\(Architecture.kinds.joined(separator: " or ")))",
@@ -43,6 +45,8 @@ public final class ImageCodec {
             coding = .hyperprior(try HyperpriorCoder(hyper: hyper, latentChannels: architecture.M, blobs: file.blobs))
         }
         identity = FNV1a.hash(bytes)
+        [model.g_a, model.g_s].forEach { $0.configure(compute) }
+        if case .hyperprior(let hyper) = model.prior { hyper.h_a.configure(compute) }
     }
 
     /// y = g_a(x) with x padded to a multiple of 16, and the quantized latents

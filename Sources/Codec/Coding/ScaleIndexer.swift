@@ -41,6 +41,8 @@ public final class ScaleIndexer {
     /// Loads `quantized` into `hyper`'s h_s, after checking that it computes exactly.
     public init(_ quantized: Quantized, hyper: Hyperprior, latentChannels: Int) throws {
         convolutions = hyper.synthesisLayers
+        // Integers computed exactly in Float32 need sgemm: bfloat16 would round the operands.
+        convolutions.forEach { $0.configure(Compute(precision: .float32)) }
         (zChannels, yChannels, zGains) = (hyper.entropy.channels, latentChannels, hyper.gains)
         let qualities = Quality.range.count
         guard quantized.exponents.count == convolutions.count, quantized.weights.count == convolutions.count,
@@ -152,13 +154,11 @@ public final class ScaleIndexer {
             let v = ScaleIndexer.shifted(Int64(zHat[k]) * Int64(inverse[inverse.startIndex + k / plane]), by: ScaleIndexer.gainBits)
             return Float(min(max(v, -limit), limit))
         })
-        BLASRuntime.with(.float32) {
-            for (l, layer) in convolutions.enumerated() {
-                a = layer.infer(a)
-                guard l < convolutions.count - 1 else { break }
-                let top = ScaleIndexer.inputBound(l + 1)
-                a = a.map { Float(min(max(ScaleIndexer.shifted(Int64($0), by: quantized.exponents[l]), 0), top)) }
-            }
+        for (l, layer) in convolutions.enumerated() {
+            a = layer.infer(a)
+            guard l < convolutions.count - 1 else { break }
+            let top = ScaleIndexer.inputBound(l + 1)
+            a = a.map { Float(min(max(ScaleIndexer.shifted(Int64($0), by: quantized.exponents[l]), 0), top)) }
         }
         return a
     }

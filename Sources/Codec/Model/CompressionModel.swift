@@ -59,6 +59,12 @@ public final class CompressionModel: ParameterOwner {
 
     public var parameters: [Parameter] { g_a.parameters + g_s.parameters + prior.parameters + gains.parameters }
 
+    /// Sets how every layer computes, the hyperprior's included.
+    public func configure(_ compute: Compute) {
+        [g_a, g_s].forEach { $0.configure(compute) }
+        if case .hyperprior(let hyper) = prior { [hyper.h_a, hyper.h_s].forEach { $0.configure(compute) } }
+    }
+
     /// The per-level gains: y's, and with a hyperprior z's.
     public var levelGains: [Gains] {
         guard case .hyperprior(let hyper) = prior else { return [gains] }
