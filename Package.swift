@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Serialization", "GradientChecking"]),
         .testTarget(name: "EntropyCodingTests", dependencies: ["EntropyCoding"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Serialization"]),
-        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images", "Training", "Serialization"]),
+        .testTarget(name: "CodecTests", dependencies: ["Codec", "NN", "EntropyCoding", "Images", "Training", "Serialization", "GradientChecking"]),
         .testTarget(name: "DenoiseTests", dependencies: ["Denoise", "NN", "Training", "Serialization", "GradientChecking"]),
         .testTarget(name: "CLITests", dependencies: ["Images", "CHeap"]),
     ]

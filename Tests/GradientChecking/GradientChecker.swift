@@ -40,11 +40,11 @@ public struct GradientChecker {
         }
     }
 
-    private func sampleIndices(_ count: Int, _ rng: inout SplitMix64) -> [Int] {
+    func sampleIndices(_ count: Int, _ rng: inout SplitMix64) -> [Int] {
         count <= 40 ? Array(0..<count) : (0..<40).map { _ in Int(rng.next() % UInt64(count)) }
     }
 
-    private func compare(_ numeric: Float, _ analytic: Float, _ what: String,
+    func compare(_ numeric: Float, _ analytic: Float, _ what: String,
                          _ file: StaticString, _ line: UInt) {
         let scale = max(1, abs(numeric), abs(analytic))
         XCTAssertLessThanOrEqual(abs(numeric - analytic) / scale, tolerance,
@@ -55,4 +55,28 @@ public struct GradientChecker {
 public func randomTensor(n: Int, c: Int, h: Int, w: Int, seed: UInt64, scale: Float = 1) -> Tensor {
     var rng = SplitMix64(seed: seed)
     return Tensor(n: n, c: c, h: h, w: w, data: (0..<n * c * h * w).map { _ in (rng.uniform() * 2 - 1) * scale })
+}
+
+extension GradientChecker {
+    /// Central finite differences of `loss` against the gradients it leaves in `parameters`
+    /// (sampled entries of each, each parameter reached by some gradient). `loss` must zero nothing itself, run forward and backward,
+    /// and draw any randomness from a fixed seed, so that it is one deterministic function.
+    public func check(parameters: [Parameter], loss: () -> Double,
+                      file: StaticString = #filePath, line: UInt = #line) {
+        parameters.forEach { $0.zeroGrad() }
+        _ = loss()
+        let analytic = parameters.map(\.grad)
+        var rng = SplitMix64(seed: 11)
+        for (p, gradient) in zip(parameters, analytic) {
+            XCTAssertTrue(gradient.contains { $0 != 0 }, "\(p.name): no gradient reaches it, so the check would be vacuous",
+                          file: file, line: line)
+            for k in sampleIndices(p.count, &rng) {
+                let saved = p.value[k]
+                p.value[k] = saved + step; let plus = loss()
+                p.value[k] = saved - step; let minus = loss()
+                p.value[k] = saved
+                compare(Float((plus - minus) / Double(2 * step)), gradient[k], "\(p.name)[\(k)]", file, line)
+            }
+        }
+    }
 }

@@ -1,0 +1,95 @@
+import XCTest
+import GradientChecking
+@testable import Codec
+@testable import NN
+
+/// Finite differences through the codec's training path, wherever it is differentiable:
+/// rounding's straight-through gradient is a choice, not a derivative, so the checks cover
+/// the parameters and inputs whose influence does not pass through round().
+final class CodecGradientTests: XCTestCase {
+    // Small λs keep the loss near 1, where Float32 rounding stays below the differences' size.
+    let architecture = Architecture(kind: Architecture.hyperprior, N: 4, M: 3, hyperN: 2, lambdas: [1e-4, 1e-3])
+
+    /// The rate side of GainedQuantization (v·g + u) in v and the encoder gains, and the
+    /// decoder side (round(v·g)·g⁻) in the decoder gains.
+    func testGainedQuantization() {
+        let gains = Gains(levels: 2, channels: 3)
+        gains.gain.value = [0.8, 1.3, 2.1, 3.0, 0.6, 1.7]
+        gains.inverse.value = [1.1, 0.7, 0.5, 0.4, 1.5, 0.6]
+        let v = randomTensor(n: 2, c: 3, h: 2, w: 3, seed: 3, scale: 3)
+        let (rNoisy, rDecoded) = (randomTensor(n: 2, c: 3, h: 2, w: 3, seed: 4), randomTensor(n: 2, c: 3, h: 2, w: 3, seed: 5))
+        func loss(_ v: Tensor, noisyWeight: Float, decodedWeight: Float) -> (Double, Tensor) {
+            var rng = SplitMix64(seed: 9)
+            let q = GainedQuantization(v, gains: gains, levels: [1, 0], rng: &rng)
+            let (dNoisy, dDecoded) = (rNoisy.map { $0 * noisyWeight }, rDecoded.map { $0 * decodedWeight })
+            let value = zip(q.noisy.data, dNoisy.data).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+                + zip(q.decoded.data, dDecoded.data).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            let dv = q.backward(v, dNoisy: dNoisy, dGain: [Float](repeating: 0, count: 6), dDecoded: dDecoded, gains: gains)
+            return (value, dv)
+        }
+        let checker = GradientChecker(step: 1e-3, tolerance: 1e-2)
+        checker.check(parameters: [gains.gain]) { loss(v, noisyWeight: 1, decodedWeight: 0).0 }
+        checker.check(parameters: [gains.inverse]) { loss(v, noisyWeight: 0, decodedWeight: 1).0 }
+        let dv = loss(v, noisyWeight: 1, decodedWeight: 0).1
+        for k in stride(from: 0, to: v.count, by: 5) {
+            var (plus, minus) = (v, v)
+            plus.data[k] += 1e-3; minus.data[k] -= 1e-3
+            let numeric = (loss(plus, noisyWeight: 1, decodedWeight: 0).0 - loss(minus, noisyWeight: 1, decodedWeight: 0).0) / 2e-3
+            XCTAssertEqual(numeric, Double(dv.data[k]), accuracy: 1e-2 * max(1, abs(numeric)), "dv[\(k)]")
+        }
+    }
+
+    /// The hyperprior's rate (bits of z under its factorized density plus bits of y under the
+    /// Gaussian conditional) in h_s's parameters and z's decoder gains (the density has its
+    /// own checks in EntropyBottleneckTests).
+    func testHyperpriorRate() {
+        let model = CompressionModel(architecture, seed: 4)
+        guard case .hyperprior(let hyper) = model.prior else { return XCTFail("hyperprior expected") }
+        awaken(hyper)
+        let y = randomTensor(n: 1, c: 3, h: 4, w: 4, seed: 6, scale: 4)
+        let loss = { () -> Double in
+            var rng = SplitMix64(seed: 12)
+            let q = GainedQuantization(y, gains: model.gains, levels: [1], rng: &rng)
+            var dNoisy = [Float](repeating: 0, count: y.count), dGain = [Float](repeating: 0, count: 3)
+            return hyper.bits(y, q, rng: &rng, scale: 1, dNoisy: &dNoisy, dGain: &dGain).bits
+        }
+        GradientChecker(step: 1e-2, tolerance: 2e-2).check(parameters: hyper.h_s.parameters + [hyper.gains.inverse], loss: loss)
+    }
+
+    /// One whole training step (rate + λ·255²·MSE) of each prior, in every parameter after
+    /// the quantizer: g_s, the priors' densities, h_s and the decoder gains.
+    func testWholeStep() {
+        for kind in Architecture.kinds {
+            var chosen = architecture
+            chosen.kind = kind
+            chosen.hyperN = kind == Architecture.hyperprior ? 2 : nil
+            let model = CompressionModel(chosen, seed: 5)
+            if case .hyperprior(let hyper) = model.prior {
+                awaken(hyper)
+                // h_a's ReLUs would zero this small x's z: positive biases keep it alive.
+                for p in hyper.h_a.parameters where p.name.hasSuffix("bias") { p.value = p.value.map { _ in 0.5 } }
+            }
+            model.gains.gain.value = model.gains.gain.value.map { _ in 10 }    // latents that round to non-zero
+            let x = randomTensor(n: 2, c: 3, h: 16, w: 16, seed: 7).map { ($0 + 1) / 2 }
+            let loss = { () -> Double in
+                var rng = SplitMix64(seed: 13)
+                return model.trainStep(x, levels: [0, 1], rng: &rng).loss
+            }
+            var downstream = model.g_s.parameters + model.gains.parameters.filter { $0 === model.gains.inverse }
+            switch model.prior {
+            case .factorized(let entropy): downstream += entropy.parameters
+            case .hyperprior(let hyper): downstream += hyper.h_s.parameters + hyper.entropy.parameters
+            }
+            GradientChecker(step: 1e-2, tolerance: 3e-2).check(parameters: downstream, loss: loss)
+        }
+    }
+
+    /// A tiny untrained hyperprior rounds z to zero and predicts scales under the Gaussian
+    /// conditional's floor, where nothing depends on h_s: large z gains and positive biases
+    /// bring every layer into its active range.
+    func awaken(_ hyper: Hyperprior) {
+        for p in hyper.h_s.parameters where p.name.hasSuffix("bias") { p.value = p.value.map { _ in 0.6 } }
+        hyper.gains.gain.value = hyper.gains.gain.value.map { _ in 10 }
+        hyper.gains.inverse.value = hyper.gains.inverse.value.map { _ in 0.1 }
+    }
+}
