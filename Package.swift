@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Denoise", dependencies: ["NN", "Training", "Serialization"],
                 resources: [.copy("Resources")]),
 
-        .target(name: "Evaluation", dependencies: ["Denoise", "Images", "NN"]),
+        .target(name: "Evaluation", dependencies: ["Codec", "Denoise", "Images", "NN"]),
 
         // Executable
         .executableTarget(name: "aeic", dependencies: [

@@ -105,9 +105,5 @@ public struct DenoisingReport: Codable, Sendable {
                         seconds: rows.map { mean($0, \.seconds) })
     }
 
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public var json: String { reportJSON(self) }
 }

@@ -38,9 +38,11 @@ func medianSeconds(_ repeats: Int, _ body: () -> Void) -> Double {
     return times[times.count / 2]
 }
 
-/// Prints a JSON object with the keys in the given order.
-func printJSON(_ fields: [(String, String)]) {
-    print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+/// Prints `value` as one line of JSON, keys sorted.
+func printJSON<Value: Encodable>(_ value: Value) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try! encoder.encode(value), as: UTF8.self))
 }
 
 struct ArchitectureOptions: ParsableArguments {
@@ -91,7 +93,7 @@ struct BenchTrain: ParsableCommand {
         let compute = options.configure(precision.precision)
         let images = imagesPerSecond(architecture.architecture(), batch: batch, crop: crop, repeats: options.repeats,
                                      compute: compute)
-        if options.json { printJSON([("images_per_s", String(format: "%.3f", images))]) }
+        if options.json { printJSON(["images_per_s": images]) }
         else { print(String(format: "training: %.2f images/s (batch %d × %d², median of %d)", images, batch, crop, options.repeats)) }
     }
 }
@@ -133,7 +135,7 @@ struct BenchModel: ParsableCommand {
         var y = model.g_a.infer(x)
         let ga = medianSeconds(options.repeats) { y = model.g_a.infer(x) }
         let gs = medianSeconds(options.repeats) { _ = model.g_s.infer(y) }
-        if options.json { printJSON([("g_a_s", String(format: "%.4f", ga)), ("g_s_s", String(format: "%.4f", gs))]) }
+        if options.json { printJSON(["g_a_s": ga, "g_s_s": gs]) }
         else { print(String(format: "g_a %.3f s, g_s %.3f s at %@ (median of %d)", ga, gs, size, options.repeats)) }
     }
 }

@@ -57,9 +57,8 @@ struct BenchEntropy: ParsableCommand {
         precondition(decoded == symbols, "range coder round trip failed")
         let n = Double(symbols.count)
         if options.json {
-            printJSON([("encode_symbols_per_s", String(format: "%.0f", n / encode)),
-                       ("decode_symbols_per_s", String(format: "%.0f", n / decode)),
-                       ("symbols", "\(symbols.count)"), ("bytes", "\(bytes.count)")])
+            printJSON(["encode_symbols_per_s": n / encode, "decode_symbols_per_s": n / decode,
+                       "symbols": n, "bytes": Double(bytes.count)])
         } else {
             print(String(format: "range coder: encode %.1f M symbols/s, decode %.1f M symbols/s (%d symbols, %.3f bits/symbol)",
                          n / encode / 1e6, n / decode / 1e6, symbols.count, Double(bytes.count * 8) / n))

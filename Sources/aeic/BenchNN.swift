@@ -106,12 +106,11 @@ struct BenchNN: ParsableCommand {
         }
         let training = imagesPerSecond(architecture.architecture(), batch: 8, crop: 256, repeats: options.repeats, compute: compute)
         if options.json {
-            let layers = rows.map { r in
-                String(format: "{\"name\": \"%@ @ %@\", \"pass\": \"%@\", \"gflops\": %.2f, \"sgemm_gflops\": %.2f}",
-                       r.name, r.setting, r.pass, r.gflops, r.sgemm)
-            }
-            printJSON([("layers", "[" + layers.joined(separator: ", ") + "]"),
-                       ("train_images_per_s", String(format: "%.3f", training))])
+            struct Layer: Encodable { let name: String, pass: String, gflops: Double, sgemm_gflops: Double }
+            struct Report: Encodable { let layers: [Layer], train_images_per_s: Double }
+            printJSON(Report(layers: rows.map { Layer(name: "\($0.name) @ \($0.setting)", pass: $0.pass, gflops: $0.gflops,
+                                                       sgemm_gflops: $0.sgemm) },
+                             train_images_per_s: training))
             return
         }
         print("| input | layer | pass | layer GFLOP/s | sgemm GFLOP/s (same shapes) | ratio |")

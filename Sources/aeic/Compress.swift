@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import Evaluation
 import Foundation
 import Images
 

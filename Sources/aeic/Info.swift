@@ -10,30 +10,38 @@ struct Info: ParsableCommand {
     @Argument(help: "An .aeic file, or - for stdin.") var input: String
     @Flag(help: "Print one JSON object.") var json = false
 
+    /// What `info` reports, in the order the text form lists it.
+    struct Header: Encodable {
+        let version: Int, width: Int, height: Int, channels: Int, alpha: Bool
+        let colour_space: String, quality: Int, latent_channels: Int, latent_shape: [Int]
+        let model: String, latent_bytes: Int, alpha_bytes: Int, file_bytes: Int, bpp: Double
+
+        init(_ file: Container, bytes: Int) {
+            (version, width, height, channels) = (Int(Container.version), file.width, file.height, file.channels)
+            (alpha, colour_space, quality) = (file.flags.contains(.alpha), "sRGB", file.quality)
+            (latent_channels, latent_shape) = (file.latentChannels, [file.latentChannels, file.latentHeight, file.latentWidth])
+            model = String(format: "%016llx", file.modelIdentity)
+            (latent_bytes, alpha_bytes, file_bytes) = (file.latents.count, file.alpha.count, bytes)
+            bpp = (Double(bytes * 8) / Double(file.width * file.height) * 1e4).rounded() / 1e4
+        }
+
+        /// (name, value) in declaration order, for the text form.
+        var fields: [(String, String)] {
+            Mirror(reflecting: self).children.map { child in
+                let value = (child.value as? [Int]).map { "[\($0.map(String.init).joined(separator: ", "))]" } ?? "\(child.value)"
+                return (child.label!, value)
+            }
+        }
+    }
+
     func run() throws {
         let bytes = try FileIO.read(input)
         let file: Container
         do { file = try Container(decoding: bytes, maxPixels: Int.max) }
         catch { throw CLIError(input, error) }
-        let fields: [(String, String)] = [
-            ("version", "\(Container.version)"),
-            ("width", "\(file.width)"), ("height", "\(file.height)"),
-            ("channels", "\(file.channels)"), ("alpha", "\(file.flags.contains(.alpha))"),
-            ("colour_space", "\"sRGB\""), ("quality", "\(file.quality)"),
-            ("latent_channels", "\(file.latentChannels)"),
-            ("latent_shape", "[\(file.latentChannels), \(file.latentHeight), \(file.latentWidth)]"),
-            ("model", "\"\(String(format: "%016llx", file.modelIdentity))\""),
-            ("latent_bytes", "\(file.latents.count)"), ("alpha_bytes", "\(file.alpha.count)"),
-            ("file_bytes", "\(bytes.count)"),
-            ("bpp", String(format: "%.4f", Double(bytes.count * 8) / Double(file.width * file.height))),
-        ]
-        if json {
-            print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
-        } else {
-            let width = fields.map(\.0.count).max()!
-            for (k, v) in fields {
-                print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v.replacingOccurrences(of: "\"", with: ""))
-            }
-        }
+        let header = Header(file, bytes: bytes.count)
+        if json { return printJSON(header) }
+        let width = header.fields.map(\.0.count).max()!
+        for (k, v) in header.fields { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
     }
 }
