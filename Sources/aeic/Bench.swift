@@ -46,18 +46,13 @@ func printJSON<Value: Encodable>(_ value: Value) {
 }
 
 struct ArchitectureOptions: ParsableArguments {
-    static let kinds = ["factorized": Architecture.factorized, "hyperprior": Architecture.hyperprior]
-    @Option(help: "The prior on the latents: factorized or hyperprior.") var arch = "factorized"
+    @Option(help: "The prior on the latents: factorized or hyperprior.") var arch = Architecture.Kind.factorized
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
     @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
     @Option(name: .customLong("hyper-N"), help: "Channels of the hyperprior and of z.") var hyperN = 96
 
-    func validate() throws {
-        guard ArchitectureOptions.kinds[arch] != nil else { throw ValidationError("--arch takes factorized or hyperprior") }
-    }
-
     func architecture(lambdas: [Float] = Architecture.defaultLambdas) -> Architecture {
-        Architecture(kind: ArchitectureOptions.kinds[arch]!, N: n, M: m, hyperN: hyperN, lambdas: lambdas)
+        Architecture(kind: arch, N: n, M: m, hyperN: hyperN, lambdas: lambdas)
     }
 }
 
@@ -138,4 +133,13 @@ struct BenchModel: ParsableCommand {
         if options.json { printJSON(["g_a_s": ga, "g_s_s": gs]) }
         else { print(String(format: "g_a %.3f s, g_s %.3f s at %@ (median of %d)", ga, gs, size, options.repeats)) }
     }
+}
+
+extension Architecture.Kind: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let kind = Self.allCases.first(where: { $0.name == argument }) else { return nil }
+        self = kind
+    }
+    public var defaultValueDescription: String { name }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
 }

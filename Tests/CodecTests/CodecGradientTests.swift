@@ -8,7 +8,7 @@ import GradientChecking
 /// the parameters and inputs whose influence does not pass through round().
 final class CodecGradientTests: XCTestCase {
     // Small λs keep the loss near 1, where Float32 rounding stays below the differences' size.
-    let architecture = Architecture(kind: Architecture.hyperprior, N: 4, M: 3, hyperN: 2, lambdas: [1e-4, 1e-3])
+    let architecture = Architecture(kind: Architecture.Kind.hyperprior, N: 4, M: 3, hyperN: 2, lambdas: [1e-4, 1e-3])
 
     /// The rate side of GainedQuantization (v·g + u) in v and the encoder gains, and the
     /// decoder side (round(v·g)·g⁻) in the decoder gains.
@@ -44,27 +44,26 @@ final class CodecGradientTests: XCTestCase {
     /// own checks in EntropyBottleneckTests).
     func testHyperpriorRate() {
         let model = CompressionModel(architecture, seed: 4)
-        guard case .hyperprior(let hyper) = model.prior else { return XCTFail("hyperprior expected") }
+        guard let hyper = model.prior as? Hyperprior else { return XCTFail("hyperprior expected") }
         awaken(hyper)
         let y = randomTensor(n: 1, c: 3, h: 4, w: 4, seed: 6, scale: 4)
-        let loss = { () -> Double in
+        GradientChecker(step: 1e-2, tolerance: 2e-2).check(parameters: hyper.h_s.parameters + [hyper.gains.inverse]) {
             var rng = SplitMix64(seed: 12)
             let q = GainedQuantization(y, gains: model.gains, levels: [1], rng: &rng)
             var dNoisy = [Float](repeating: 0, count: y.count), dGain = [Float](repeating: 0, count: 3)
             return hyper.bits(y, q, rng: &rng, scale: 1, dNoisy: &dNoisy, dGain: &dGain).bits
         }
-        GradientChecker(step: 1e-2, tolerance: 2e-2).check(parameters: hyper.h_s.parameters + [hyper.gains.inverse], loss: loss)
     }
 
     /// One whole training step (rate + λ·255²·MSE) of each prior, in every parameter after
     /// the quantizer: g_s, the priors' densities, h_s and the decoder gains.
     func testWholeStep() {
-        for kind in Architecture.kinds {
+        for kind in Architecture.Kind.allCases {
             var chosen = architecture
             chosen.kind = kind
-            chosen.hyperN = kind == Architecture.hyperprior ? 2 : nil
+            chosen.hyperN = kind == Architecture.Kind.hyperprior ? 2 : nil
             let model = CompressionModel(chosen, seed: 5)
-            if case .hyperprior(let hyper) = model.prior {
+            if let hyper = model.prior as? Hyperprior {
                 awaken(hyper)
                 // h_a's ReLUs would zero this small x's z: positive biases keep it alive.
                 for p in hyper.h_a.parameters where p.name.hasSuffix("bias") { p.value = p.value.map { _ in 0.5 } }
@@ -76,10 +75,8 @@ final class CodecGradientTests: XCTestCase {
                 return model.trainStep(x, levels: [0, 1], rng: &rng).loss
             }
             var downstream = model.g_s.parameters + model.gains.parameters.filter { $0 === model.gains.inverse }
-            switch model.prior {
-            case .factorized(let entropy): downstream += entropy.parameters
-            case .hyperprior(let hyper): downstream += hyper.h_s.parameters + hyper.entropy.parameters
-            }
+            let hyper = model.prior as? Hyperprior
+            downstream += hyper.map { $0.h_s.parameters + $0.entropy.parameters } ?? model.prior.parameters
             GradientChecker(step: 1e-2, tolerance: 3e-2).check(parameters: downstream, loss: loss)
         }
     }

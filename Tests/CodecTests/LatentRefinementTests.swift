@@ -32,7 +32,7 @@ final class LatentRefinementTests: XCTestCase {
 
     /// Refined files decode with the unchanged decoder at every size, with either prior.
     func testRefinedFilesDecodeAtOddSizes() throws {
-        for kind in Architecture.kinds {
+        for kind in Architecture.Kind.allCases {
             let codec = try tinyCodec(kind: kind)
             for (h, w) in [(1, 1), (15, 2), (33, 20)] {
                 let x = testImage(h: h, w: w)

@@ -7,19 +7,19 @@ import Training
 import Serialization
 
 final class ScaleIndexerTests: XCTestCase {
-    let architecture = Architecture(kind: Architecture.hyperprior, N: 8, M: 5, hyperN: 6, lambdas: [0.01, 0.1])
+    let architecture = Architecture(kind: Architecture.Kind.hyperprior, N: 8, M: 5, hyperN: 6, lambdas: [0.01, 0.1])
 
     /// A hyperprior model with spread-out gains, its exported codec and integer h_s.
     func makeCodec() throws -> (CompressionModel, Hyperprior, ImageCodec, ScaleIndexer) {
         let model = CompressionModel(architecture, seed: 5)
-        guard case .hyperprior(let hyper) = model.prior else { throw XCTSkip("not a hyperprior model") }
+        guard let hyper = model.prior as? Hyperprior else { throw XCTSkip("not a hyperprior model") }
         var rng = SplitMix64(seed: 8)
         for gains in [model.gains, hyper.gains] {
             gains.gain.value = gains.gain.value.map { $0 * (0.5 + 2 * rng.uniform()) }
             gains.inverse.value = gains.inverse.value.map { $0 * (0.5 + 2 * rng.uniform()) }
         }
         let codec = try ImageCodec(modelFile: ImageCodec.export(model))
-        guard case .hyperprior(let coder) = codec.coding else { throw XCTSkip("not a hyperprior codec") }
+        guard let coder = codec.coder as? HyperpriorCoder else { throw XCTSkip("not a hyperprior codec") }
         return (model, hyper, codec, coder.indexer)
     }
 
@@ -65,7 +65,7 @@ final class ScaleIndexerTests: XCTestCase {
     func testIntegerNetworkFollowsTheFloatOne() throws {
         let (model, hyper, _, indexer) = try makeCodec()
         let reference = CompressionModel(architecture, seed: 5)
-        guard case .hyperprior(let trained) = reference.prior else { return XCTFail() }
+        guard let trained = reference.prior as? Hyperprior else { return XCTFail() }
         for (a, b) in zip(trained.parameters + reference.gains.parameters, hyper.parameters + model.gains.parameters) {
             a.value = b.value
         }
@@ -97,9 +97,9 @@ final class ScaleIndexerTests: XCTestCase {
         }
         let file = try ParameterFile(decoding: Array(try Data(contentsOf: checkpoint)))
         let model = try Trainer(resuming: file, options: Trainer<CompressionModel>.Options()).model
-        guard case .hyperprior(let hyper) = model.prior else { throw XCTSkip("the committed checkpoint is not a hyperprior model") }
+        guard let hyper = model.prior as? Hyperprior else { throw XCTSkip("the committed checkpoint is not a hyperprior model") }
         let codec = try ImageCodec(modelFile: ImageCodec.export(model))
-        guard case .hyperprior(let coder) = codec.coding else { return XCTFail("hyperprior codec expected") }
+        guard let coder = codec.coder as? HyperpriorCoder else { return XCTFail("hyperprior codec expected") }
         let image = try ImageFile.decode(Array(photoBytes)).rgb()
         let x = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.samples)
         let logScales = GaussianConditional.scaleTable.map { log($0) }

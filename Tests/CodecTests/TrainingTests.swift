@@ -8,7 +8,7 @@ final class TrainingTests: XCTestCase {
     /// hyperprior model's latents (2×2) are smaller than h_s's output (4×4), so the crop is
     /// exercised.
     func testLossFallsOnFixedBatch() {
-        for kind in Architecture.kinds {
+        for kind in Architecture.Kind.allCases {
             let model = CompressionModel(Architecture(kind: kind, N: 8, M: 6, hyperN: 4, lambdas: [0.01, 0.1]), seed: 2)
             var rng = SplitMix64(seed: 5)
             let data: [Float] = (0..<2 * 3 * 32 * 32).map { (k: Int) -> Float in
@@ -34,7 +34,7 @@ extension TrainingTests {
     /// Resuming with other trade-offs keeps every shared parameter and resamples both sets
     /// of gains (y's and z's) to the new levels.
     func testResumingWithNewLevelsResamplesEveryGain() throws {
-        let architecture = Architecture(kind: Architecture.hyperprior, N: 8, M: 6, hyperN: 4, lambdas: [0.01, 0.1])
+        let architecture = Architecture(kind: Architecture.Kind.hyperprior, N: 8, M: 6, hyperN: 4, lambdas: [0.01, 0.1])
         let trainer = Trainer(model: CompressionModel(architecture, seed: 2), options: Trainer<CompressionModel>.Options())
         let resumed = try Trainer(resuming: trainer.checkpoint(), lambdas: [0.01, 0.03, 0.1], options: trainer.options)
         XCTAssertEqual(resumed.model.architecture.lambdas, [0.01, 0.03, 0.1])

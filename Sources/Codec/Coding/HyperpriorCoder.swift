@@ -9,7 +9,7 @@ import Serialization
 /// factorized tables (side information needs no finer steps, and 10 sets of tables instead
 /// of 100 keep the model file small); then every latent of ŷ with the Gaussian table whose
 /// index `ScaleIndexer` computes from ẑ in integers.
-struct HyperpriorCoder {
+struct HyperpriorCoder: LatentCoder {
     let hyper: Hyperprior
     let zTables: EntropyTables
     /// One table per scale of `GaussianConditional.scaleTable`.
@@ -40,7 +40,7 @@ struct HyperpriorCoder {
     }
 
     /// Codes ẑ = round(h_a(|y|)·g_z) and returns the tables of ŷ that it selects.
-    func encodeSideInformation(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> LatentTables {
+    func encodeSideInformation(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> LatentSchedule {
         let z = hyper.h_a.infer(y.map { abs($0) })
         let level = hyper.gains.nearestLevel(quality: quality)
         let gain = hyper.gains.vectors(level: level).gain
@@ -49,15 +49,14 @@ struct HyperpriorCoder {
         return latentTables(zHat, quality: quality, height: y.h, width: y.w)
     }
 
-    /// The inverse of `encodeSideInformation` for a `height`×`width` ŷ.
-    func decodeSideInformation(from decoder: inout RangeDecoder, quality: Int, height: Int, width: Int) throws -> LatentTables {
-        let plane = LatentGeometry.latents(yHeight: height, yWidth: width).zPlane
-        let zHat = try zTables.latentTables(set: hyper.gains.nearestLevel(quality: quality), plane: plane).decode(from: &decoder)
-        return latentTables(zHat, quality: quality, height: height, width: width)
+    /// The inverse of `encodeSideInformation` for a ŷ of `geometry`.
+    func decodeSideInformation(from decoder: inout RangeDecoder, quality: Int, geometry: LatentGeometry) throws -> LatentSchedule {
+        let tables = zTables.latentTables(set: hyper.gains.nearestLevel(quality: quality), plane: geometry.zPlane)
+        return latentTables(try tables.decode(from: &decoder), quality: quality, height: geometry.yHeight, width: geometry.yWidth)
     }
 
     /// The Gaussian table of every latent of a `height`×`width` ŷ, as the integer h_s picks them from ẑ.
-    func latentTables(_ zHat: [Int32], quality: Int, height: Int, width: Int) -> LatentTables {
-        LatentTables(tables: yTables, choice: .listed(indexer.indexes(zHat, quality: quality, height: height, width: width)))
+    func latentTables(_ zHat: [Int32], quality: Int, height: Int, width: Int) -> LatentSchedule {
+        SingleStage(tables: LatentTables(tables: yTables, choice: .listed(indexer.indexes(zHat, quality: quality, height: height, width: width))))
     }
 }

@@ -10,12 +10,8 @@ import Serialization
 /// `compress` returns exactly the bytes `decompress` takes.
 public final class ImageCodec {
     public let model: CompressionModel
-    /// How ŷ is entropy-coded: with one table per quality and channel, or under the hyperprior.
-    enum LatentCoding {
-        case factorized(EntropyTables)
-        case hyperprior(HyperpriorCoder)
-    }
-    let coding: LatentCoding
+    /// How ŷ is entropy-coded, as the model's prior says.
+    let coder: LatentCoder
     /// FNV-1a of the model file; written into every `.aeic` so a file is never decoded with
     /// another model's tables.
     public let identity: UInt64
@@ -24,29 +20,21 @@ public final class ImageCodec {
     /// h_s always computes exactly, whatever `compute`).
     public init(modelFile bytes: [UInt8], compute: Compute = Compute()) throws {
         let file = try ParameterFile(decoding: bytes)
-        guard let kind = file.kind, Architecture.kinds.contains(kind) else {
-            throw ParameterFileError.architectureMismatch(expected: "a codec model (\(Architecture.kinds.joined(separator: " or ")))",
-                                                          found: file.kind ?? "an unknown kind")
+        let kinds = Architecture.Kind.allCases.map(\.rawValue).joined(separator: " or ")
+        guard let kind = file.kind, Architecture.Kind(rawValue: kind) != nil else {
+            throw ParameterFileError.architectureMismatch(expected: "a codec model (\(kinds))", found: file.kind ?? "an unknown kind")
         }
         let architecture: Architecture
         do { architecture = try Architecture(json: file.architecture) }
         catch { throw ParameterFileError.malformed("architecture description") }
         guard architecture.isValid else {
-            throw ParameterFileError.architectureMismatch(expected: Architecture.kinds.joined(separator: " or "),
-                                                          found: file.architecture)
+            throw ParameterFileError.architectureMismatch(expected: "a codec model of valid size", found: file.architecture)
         }
         model = CompressionModel(architecture)
         try file.load(into: model.codingParameters)
-        switch model.prior {
-        case .factorized:
-            guard let blob = file.blobs["entropy.tables"] else { throw ParameterFileError.missingTensor("entropy.tables") }
-            coding = .factorized(try EntropyTables(decoding: blob, channels: architecture.M))
-        case .hyperprior(let hyper):
-            coding = .hyperprior(try HyperpriorCoder(hyper: hyper, latentChannels: architecture.M, blobs: file.blobs))
-        }
+        coder = try model.prior.coder(blobs: file.blobs, latentChannels: architecture.M)
         identity = FNV1a.hash(bytes)
-        [model.g_a, model.g_s].forEach { $0.configure(compute) }
-        if case .hyperprior(let hyper) = model.prior { hyper.h_a.configure(compute) }
+        model.configureTransforms(compute)
     }
 
     /// y = g_a(x) with x padded to a multiple of 16, and the quantized latents
@@ -85,16 +73,10 @@ public final class ImageCodec {
         precondition(Quality.range.contains(quality), "quality must be 1…100")
         let (y, yHat) = analyse(x, quality: quality)
         var encoder = RangeEncoder()
-        let tables: LatentTables
-        switch coding {
-        case .factorized(let entropy):
-            tables = entropy.latentTables(set: quality - 1, plane: y.planeSize)
-        case .hyperprior(let coder):
-            tables = coder.encodeSideInformation(y, quality: quality, into: &encoder)
-        }
+        let schedule = coder.encodeSideInformation(y, quality: quality, into: &encoder)
         let coded = refinement.applies(toPixels: x.h * x.w)
-            ? refinement.refine(yHat, tables: tables, x: x, model: model, quality: quality) : yHat
-        tables.encode(coded, into: &encoder)
+            ? refinement.refine(yHat, tables: schedule.tables(given: yHat), x: x, model: model, quality: quality) : yHat
+        schedule.encode(coded, into: &encoder)
         let alphaBytes = alpha.map { a in
             AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)
         } ?? []
@@ -134,15 +116,8 @@ public final class ImageCodec {
     /// The integer latents of a validated container, exactly as the encoder coded them.
     public func decodeLatents(_ file: Container) throws -> [Int32] {
         var decoder = RangeDecoder(file.latents)
-        let tables: LatentTables
-        switch coding {
-        case .factorized(let entropy):
-            tables = entropy.latentTables(set: file.quality - 1, plane: file.latentHeight * file.latentWidth)
-        case .hyperprior(let coder):
-            tables = try coder.decodeSideInformation(from: &decoder, quality: file.quality,
-                                                     height: file.latentHeight, width: file.latentWidth)
-        }
-        let yHat = try tables.decode(from: &decoder)
+        let schedule = try coder.decodeSideInformation(from: &decoder, quality: file.quality, geometry: file.geometry)
+        let yHat = try schedule.decode(count: file.latentChannels * file.geometry.yPlane, from: &decoder)
         guard !decoder.isDamaged else { throw ContainerError.corruptPayload }
         return yHat
     }

@@ -31,7 +31,7 @@ public struct LatentRefinement: Sendable {
     }
 
     /// The refined ŷ for `x` at `quality`, where latent k is coded with `tables[k]`.
-    func refine(_ yHat: [Int32], tables: LatentTables, x: Tensor, model: CompressionModel, quality: Int) -> [Int32] {
+    func refine(_ yHat: [Int32], tables: [CDFTable], x: Tensor, model: CompressionModel, quality: Int) -> [Int32] {
         let position = model.gains.position(quality: quality)
         let inverse = model.gains.vectors(at: position).inverse
         let weight = model.architecture.lambda(at: position) * 255 * 255

@@ -1,8 +1,8 @@
 import EntropyCoding
 
-/// Which table codes each symbol of a channel-planar array of latents: a few distinct tables,
-/// chosen per channel (factorized densities) or listed symbol by symbol (the hyperprior's
-/// scale indexes). Symbols are coded in array order: channel by channel, each in raster order.
+/// Which table codes each symbol of a run of latents (a stage of `LatentSchedule`, or z): a
+/// few distinct tables, chosen per channel of a channel-planar array (factorized densities)
+/// or listed symbol by symbol (the hyperprior's scale indexes). Symbols are coded in order.
 struct LatentTables {
     enum Choice {
         /// Symbol k is coded with table k / plane.

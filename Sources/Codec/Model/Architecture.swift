@@ -2,11 +2,18 @@ import Foundation
 
 /// The shape of a codec model: what a model file must match before its tensors are loaded.
 public struct Architecture: Codable, Equatable, Sendable {
-    public static let factorized = "factorized-gained", hyperprior = "hyperprior-gained"
-    public static let kinds = [factorized, hyperprior]
-    /// `factorized`: y coded with a learned factorized density; `hyperprior`: y coded with a
-    /// Gaussian conditional whose scales come from the side information z.
-    public var kind: String
+    /// How y's probabilities are modelled (its raw value is what model files store).
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        /// y coded with a learned factorized density.
+        case factorized = "factorized-gained"
+        /// y coded with a Gaussian conditional whose scales come from the side information z.
+        case hyperprior = "hyperprior-gained"
+
+        /// The short name the command line takes (`--arch factorized`).
+        public var name: String { String(rawValue.prefix { $0 != "-" }) }
+    }
+
+    public var kind: Kind
     /// Channels of the hidden layers (N) and of the latent y (M).
     public var N: Int
     public var M: Int
@@ -17,17 +24,17 @@ public struct Architecture: Codable, Equatable, Sendable {
 
     public static let defaultLambdas: [Float] = [0.00045, 0.0009, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.18]
 
-    public init(kind: String = Architecture.factorized, N: Int = 128, M: Int = 192, hyperN: Int? = nil,
+    public init(kind: Kind = .factorized, N: Int = 128, M: Int = 192, hyperN: Int? = nil,
                 lambdas: [Float] = Architecture.defaultLambdas) {
         (self.kind, self.N, self.M, self.lambdas) = (kind, N, M, lambdas)
-        self.hyperN = kind == Architecture.hyperprior ? hyperN ?? 96 : nil
+        self.hyperN = kind == .hyperprior ? hyperN ?? 96 : nil
     }
 
     /// Whether the sizes are ones this program will build (a model file's are checked before
     /// anything is allocated for them).
     public var isValid: Bool {
-        Architecture.kinds.contains(kind) && (1...1024).contains(N) && (1...1024).contains(M)
-            && (1...64).contains(lambdas.count) && lambdas.allSatisfy({ $0 > 0 && $0.isFinite }) && (kind == Architecture.hyperprior) == (hyperN != nil)
+        (1...1024).contains(N) && (1...1024).contains(M)
+            && (1...64).contains(lambdas.count) && lambdas.allSatisfy({ $0 > 0 && $0.isFinite }) && (kind == .hyperprior) == (hyperN != nil)
             && (1...1024).contains(hyperN ?? 1)
     }
 

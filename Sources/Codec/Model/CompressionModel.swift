@@ -11,23 +11,11 @@ import NN
 /// g_a: four 5×5 stride-2 convolutions with GDN between them; g_s mirrors it with
 /// transposed convolutions and inverse GDN.
 public final class CompressionModel: ParameterOwner {
-    /// How y's probabilities are modelled.
-    public enum Prior {
-        case factorized(EntropyBottleneck)
-        case hyperprior(Hyperprior)
-
-        var parameters: [Parameter] {
-            switch self {
-            case .factorized(let entropy): return entropy.parameters
-            case .hyperprior(let hyper): return hyper.parameters
-            }
-        }
-    }
-
     public let architecture: Architecture
     public let g_a: Sequential
     public let g_s: Sequential
-    public let prior: Prior
+    /// How y's probabilities are modelled.
+    let prior: Prior
     public let gains: Gains
 
     public init(_ architecture: Architecture, seed: UInt64 = 1) {
@@ -49,27 +37,31 @@ public final class CompressionModel: ParameterOwner {
             GDN("g_s.5", channels: n, inverse: true),
             ConvTranspose2D("g_s.6", in: n, out: 3, kernel: 5, stride: 2, rng: &rng),
         ])
-        if let hyperN = architecture.hyperN {
-            prior = .hyperprior(Hyperprior(N: hyperN, M: m, levels: architecture.levels, rng: &rng))
-        } else {
-            prior = .factorized(EntropyBottleneck(channels: m, rng: &rng))
+        switch architecture.kind {
+        case .factorized: prior = EntropyBottleneck(channels: m, rng: &rng)
+        case .hyperprior: prior = Hyperprior(N: architecture.hyperN ?? 96, M: m, levels: architecture.levels, rng: &rng)
         }
         gains = Gains(levels: architecture.levels, channels: m)
     }
 
     public var parameters: [Parameter] { g_a.parameters + g_s.parameters + prior.parameters + gains.parameters }
 
+    /// Sets how the layers that code an image compute: g_a, g_s and the prior's encoder side
+    /// (the hyperprior's h_a); h_s, which picks tables, keeps the exact float32 of
+    /// `ScaleIndexer`.
+    func configureTransforms(_ compute: Compute) {
+        [g_a, g_s].forEach { $0.configure(compute) }
+        prior.configureEncoder(compute)
+    }
+
     /// Sets how every layer computes, the hyperprior's included.
     public func configure(_ compute: Compute) {
         [g_a, g_s].forEach { $0.configure(compute) }
-        if case .hyperprior(let hyper) = prior { [hyper.h_a, hyper.h_s].forEach { $0.configure(compute) } }
+        prior.configure(compute)
     }
 
     /// The per-level gains: y's, and with a hyperprior z's.
-    public var levelGains: [Gains] {
-        guard case .hyperprior(let hyper) = prior else { return [gains] }
-        return [gains, hyper.gains]
-    }
+    public var levelGains: [Gains] { [gains] + prior.levelGains }
 
     /// Everything but the gains: what all quality levels share, and what survives a change
     /// of the levels.
@@ -82,9 +74,7 @@ public final class CompressionModel: ParameterOwner {
     /// gains, and with a hyperprior h_a and z's gains (its CDF tables and integer h_s are
     /// stored apart).
     public var codingParameters: [Parameter] {
-        let transforms = g_a.parameters + g_s.parameters + gains.parameters
-        guard case .hyperprior(let hyper) = prior else { return transforms }
-        return transforms + hyper.h_a.parameters + hyper.gains.parameters
+        g_a.parameters + g_s.parameters + gains.parameters + prior.codingParameters
     }
 }
 
@@ -108,19 +98,9 @@ extension CompressionModel {
         let batch = Float(x.n)
         var dNoisy = Tensor(zerosLike: y)
         var dGain = [Float](repeating: 0, count: q.gain.count)
-        var dyPrior: Tensor?
-        let bits = dNoisy.data.withUnsafeMutableBufferPointer { dv in
+        let (bits, dyPrior) = dNoisy.data.withUnsafeMutableBufferPointer { dv in
             dGain.withUnsafeMutableBufferPointer { dg in
-                switch prior {
-                case .factorized(let entropy):
-                    return entropy.bits(q.noisy, gains: q.gain, scale: 1 / (pixels * batch),
-                                        dv: dv.baseAddress!, dGain: dg.baseAddress!)
-                case .hyperprior(let hyper):
-                    let (bits, dy) = hyper.bits(y, q, rng: &rng, scale: 1 / (pixels * batch),
-                                                dNoisy: dv.baseAddress!, dGain: dg.baseAddress!)
-                    dyPrior = dy
-                    return bits
-                }
+                prior.bits(y, q, rng: &rng, scale: 1 / (pixels * batch), dNoisy: dv.baseAddress!, dGain: dg.baseAddress!)
             }
         }
         let xHat = g_s.forward(q.decoded)

@@ -11,7 +11,7 @@ import NN
 /// h_s's activations are bounded (its input to ±`inputBound`, its hidden ReLUs to
 /// [0, `activationBound`]) so that `ScaleIndexer` can run it in exact integer arithmetic:
 /// the encoder and every decoder must pick the same table for each latent.
-public final class Hyperprior: ParameterOwner {
+public final class Hyperprior: Prior {
     public static let inputBound: Float = 32
     public static let activationBound: Float = 8
     public let h_a: Sequential
@@ -39,6 +39,18 @@ public final class Hyperprior: ParameterOwner {
 
     public var parameters: [Parameter] { h_a.parameters + h_s.parameters + entropy.parameters + gains.parameters }
 
+    var levelGains: [Gains] { [gains] }
+    /// h_a for the encoder and z's gains; the file stores h_s as integers and z's density as tables.
+    var codingParameters: [Parameter] { h_a.parameters + gains.parameters }
+    func configure(_ compute: Compute) { [h_a, h_s].forEach { $0.configure(compute) } }
+    func configureEncoder(_ compute: Compute) { h_a.configure(compute) }
+
+    func exportBlobs(gains: Gains) -> [String: [UInt8]] { HyperpriorCoder.export(self, gains: gains) }
+
+    func coder(blobs: [String: [UInt8]], latentChannels: Int) throws -> LatentCoder {
+        try HyperpriorCoder(hyper: self, latentChannels: latentChannels, blobs: blobs)
+    }
+
     /// The convolutions of h_s, in order: what `ScaleIndexer` quantizes.
     var synthesisLayers: [Layer] { h_s.layers.filter { !$0.parameters.isEmpty } }
 
@@ -47,7 +59,7 @@ public final class Hyperprior: ParameterOwner {
     /// channel) and to the hyperprior's parameters; the return value also carries dL/dy
     /// through h_a.
     func bits(_ y: Tensor, _ q: GainedQuantization, rng: inout SplitMix64, scale: Float,
-              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> (bits: Double, dy: Tensor) {
+              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> (bits: Double, dy: Tensor?) {
         let z = h_a.forward(y.map { abs($0) })
         let qz = GainedQuantization(z, gains: gains, levels: q.levels, rng: &rng)
         var dzNoisy = Tensor(zerosLike: z)
