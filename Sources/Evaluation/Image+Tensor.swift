@@ -11,7 +11,7 @@ extension Image {
 
     /// A decoded file as an image, with the source's channels and alpha.
     public init(_ decoded: ImageCodec.Decoded) {
-        self.init(width: decoded.rgb.w, height: decoded.rgb.h, channels: decoded.channels,
-                  samples: decoded.samples, alpha: decoded.alpha)
+        self.init(rgb: decoded.rgb.data, width: decoded.rgb.w, height: decoded.rgb.h, channels: decoded.channels,
+                  alpha: decoded.alpha)
     }
 }

@@ -23,14 +23,19 @@ public struct Image: Equatable, Sendable {
 
     public var pixelCount: Int { width * height }
 
-    /// This image's pixel format with new colour: `rgb` (3 planes of H×W) averaged to grey
-    /// when this image is grey, and this image's alpha kept.
-    public func replacingColour(with rgb: [Float]) -> Image {
-        precondition(rgb.count == 3 * pixelCount, "colour must be 3 planes of this size")
-        guard channels == 1 else { return Image(width: width, height: height, channels: 3, samples: rgb, alpha: alpha) }
-        let n = pixelCount
+    /// An image of `channels` colour channels from RGB planes (3 of H×W): for grey, their
+    /// mean (a grey source that went through an RGB model comes back grey).
+    public init(rgb: [Float], width: Int, height: Int, channels: Int, alpha: [Float]? = nil) {
+        precondition(rgb.count == 3 * width * height, "colour must be 3 planes of this size")
+        guard channels == 1 else { self.init(width: width, height: height, channels: 3, samples: rgb, alpha: alpha); return }
+        let n = width * height
         let grey = (0..<n).map { (rgb[$0] + rgb[n + $0] + rgb[2 * n + $0]) / 3 }
-        return Image(width: width, height: height, channels: 1, samples: grey, alpha: alpha)
+        self.init(width: width, height: height, channels: 1, samples: grey, alpha: alpha)
+    }
+
+    /// This image's pixel format (channels, alpha) with new colour from RGB planes.
+    public func replacingColour(with rgb: [Float]) -> Image {
+        Image(rgb: rgb, width: width, height: height, channels: channels, alpha: alpha)
     }
 
     /// The same picture with three channels (grey is replicated).

@@ -26,8 +26,8 @@ final class GoldenTests: XCTestCase {
         for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
             let decoded = try codec.decompress(try load("fixtures/golden/\(stem).aeic"), maxPixels: 1 << 20)
             let expected = try ImageFile.decode(try load("fixtures/golden/\(stem).png"))
-            let actual = Image(width: decoded.rgb.w, height: decoded.rgb.h, channels: decoded.channels,
-                               samples: decoded.samples, alpha: decoded.alpha)
+            let actual = Image(rgb: decoded.rgb.data, width: decoded.rgb.w, height: decoded.rgb.h,
+                               channels: decoded.channels, alpha: decoded.alpha)
             XCTAssertEqual(actual.channels, expected.channels, stem)
             let difference = zip(actual.samples, expected.samples).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThanOrEqual(difference, 1.5 / 255, "\(stem): decoded pixels drifted")

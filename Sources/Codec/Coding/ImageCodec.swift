@@ -88,15 +88,8 @@ public final class ImageCodec {
     public struct Decoded {
         public var rgb: Tensor            // 1, 3, H, W
         public var alpha: [Float]?
+        /// The source's colour channels (1: grey, coded as RGB; the caller turns it back).
         public var channels: Int
-
-        /// The decoded colour planes with the source's channel count: RGB, or for a grey
-        /// source (coded as RGB) the mean of the three planes.
-        public var samples: [Float] {
-            guard channels == 1 else { return rgb.data }
-            let n = rgb.planeSize
-            return (0..<n).map { (rgb.data[$0] + rgb.data[n + $0] + rgb.data[2 * n + $0]) / 3 }
-        }
     }
 
     /// Decodes a `.aeic` file made with this model.
