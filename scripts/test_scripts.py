@@ -54,3 +54,45 @@ class TrainingLogTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DenoiseFilterTests(unittest.TestCase):
+    def setUp(self):
+        import numpy as np
+        self.np = np
+        rng = np.random.default_rng(3)
+        smooth = np.linspace(0.2, 0.8, 40)
+        self.clean = np.round(np.stack([np.add.outer(smooth, smooth) / 2] * 3, axis=2) * 255) / 255
+        self.pixels = rng.random(self.clean.shape[:2])
+
+    def test_psnr_and_ssim_of_identical_images(self):
+        import denoise_filters as f
+        self.assertEqual(f.ssim(self.clean, self.clean), 1.0)
+        noisy = self.clean + 1 / 255
+        self.assertAlmostEqual(f.psnr(self.clean, noisy), 20 * self.np.log10(255), places=6)
+
+    def test_adaptive_median_restores_sparse_salt_and_pepper(self):
+        import denoise_filters as f
+        noisy = self.clean.copy()
+        noisy[self.pixels < 0.05] = 1.0
+        noisy[(self.pixels >= 0.05) & (self.pixels < 0.1)] = 0.0
+        restored = f.adaptive_median(noisy)
+        self.assertGreater(f.psnr(self.clean, restored), f.psnr(self.clean, noisy) + 15)
+        untouched = self.pixels >= 0.1
+        self.assertTrue((restored[untouched] == noisy[untouched]).all())
+
+    def test_normalised_convolution_fills_only_masked_pixels(self):
+        import denoise_filters as f
+        noisy = self.clean.copy()
+        noisy[self.pixels < 0.5] = 0.0
+        filled = f.normalised_convolution(noisy)
+        self.assertGreater(f.psnr(self.clean, filled), 35)
+        kept = self.pixels >= 0.5
+        self.assertTrue((filled[kept] == noisy[kept]).all())
+
+    def test_methods_for_each_case(self):
+        import denoise_filters as f
+        self.assertEqual(list(f.methods_for("gaussian-25")), ["cbm3d"])
+        self.assertEqual(list(f.methods_for("saltpepper-0.3")), ["median3", "median5", "adaptive-median"])
+        self.assertEqual(list(f.methods_for("masking-0.5")), ["normalised-convolution"])
+        self.assertEqual(f.methods_for("clean"), {})
