@@ -46,16 +46,27 @@ struct EvalCodec: ParsableCommand {
             rows.append(perQuality)
         }
         progress(total, total, "done")
-        FileHandle.standardError.write(Data("\n".utf8))
+        endProgress()
         let description = "aeic \(AEIC.configuration.version), model \(String(format: "%016llx", benchmark.codec.identity)), \(images.count) images from \(URL(fileURLWithPath: data).lastPathComponent), qualities \(quality)"
         let report = RateDistortionReport(name: name, description: description, qualities: quality, rows: rows)
         try FileIO.write(Array(report.json.utf8), to: json, force: force || json == "-")
     }
 }
 
-/// A progress bar on stderr, redrawn in place.
+/// A progress bar on stderr, redrawn in place on a terminal; elsewhere (a log) a plain line
+/// at each tenth of the way.
 func progress(_ done: Int, _ total: Int, _ label: String) {
+    guard isatty(STDERR_FILENO) == 1 else {
+        let tenth = max(total / 10, 1)
+        if done % tenth == 0 || done == total { warn("\(done)/\(total) \(label)") }
+        return
+    }
     let width = 30, filled = width * done / max(total, 1)
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
     FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(label)\u{1B}[K".utf8))
+}
+
+/// Ends the progress bar's line on a terminal.
+func endProgress() {
+    if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
 }

@@ -40,7 +40,7 @@ struct EvalDenoise: ParsableCommand {
             rows.append(perCase)
         }
         progress(cases.count * photos.count, cases.count * photos.count, "done")
-        FileHandle.standardError.write(Data("\n".utf8))
+        endProgress()
         let report = DenoisingReport(
             name: name, description: "aeic \(AEIC.configuration.version), denoiser \(model.architecture.json), \(photos.count) images from \(URL(fileURLWithPath: data).lastPathComponent)",
             rows: rows)
