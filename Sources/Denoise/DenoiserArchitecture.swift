@@ -1,7 +1,8 @@
 import Foundation
+import Serialization
 
 /// The shape of a denoiser: what a model file must match before its tensors are loaded.
-public struct DenoiserArchitecture: Codable, Equatable, Sendable {
+public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable {
     public static let kind = "denoiser-unet"
     public var kind = DenoiserArchitecture.kind
     /// Channels at each scale, full resolution first; each further scale halves the size.
@@ -21,14 +22,4 @@ public struct DenoiserArchitecture: Codable, Equatable, Sendable {
 
     /// Image sides must be multiples of this (the U halves them `channels.count − 1` times).
     public var granularity: Int { 1 << (channels.count - 1) }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
-    public init(json: String) throws {
-        self = try JSONDecoder().decode(DenoiserArchitecture.self, from: Data(json.utf8))
-    }
 }

@@ -10,18 +10,17 @@ struct ModelOptions: ParsableArguments {
     @OptionGroup var precision: PrecisionOptions
 
     func load() throws -> ImageCodec {
-        let bytes: [UInt8]
-        if let path = model {
-            bytes = try FileIO.read(path)
-        } else {
-            guard let shipped = ImageCodec.defaultModelBytes() else {
-                throw CLIError("no default model is installed; pass --model FILE")
-            }
-            bytes = shipped
-        }
+        let bytes = try modelBytes(model, shipped: ImageCodec.defaultModelBytes(), what: "model")
         do { return try ImageCodec(modelFile: bytes, compute: precision.compute) }
         catch { throw CLIError(model ?? "default model", error) }
     }
+}
+
+/// The bytes of the model file at `path`, or of the one shipped with aeic.
+func modelBytes(_ path: String?, shipped: @autoclosure () -> [UInt8]?, what: String) throws -> [UInt8] {
+    if let path { return try FileIO.read(path) }
+    guard let bytes = shipped() else { throw CLIError("no default \(what) is installed; pass --model FILE") }
+    return bytes
 }
 
 /// `--refine N`: the encoder's search over the latents (`LatentRefinement`).

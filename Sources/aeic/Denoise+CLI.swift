@@ -12,15 +12,7 @@ struct DenoiserOptions: ParsableArguments {
     @OptionGroup var precision: PrecisionOptions
 
     func load() throws -> Denoiser {
-        let bytes: [UInt8]
-        if let path = model {
-            bytes = try FileIO.read(path)
-        } else {
-            guard let shipped = Denoiser.defaultModelBytes() else {
-                throw CLIError("no default denoiser is installed; pass --model FILE")
-            }
-            bytes = shipped
-        }
+        let bytes = try modelBytes(model, shipped: Denoiser.defaultModelBytes(), what: "denoiser")
         do {
             let denoiser = try Denoiser(file: try ParameterFile(decoding: bytes))
             denoiser.configure(precision.compute)

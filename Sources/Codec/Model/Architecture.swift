@@ -1,7 +1,8 @@
 import Foundation
+import Serialization
 
 /// The shape of a codec model: what a model file must match before its tensors are loaded.
-public struct Architecture: Codable, Equatable, Sendable {
+public struct Architecture: ArchitectureDescription, Equatable, Sendable {
     /// How y's probabilities are modelled (its raw value is what model files store).
     public enum Kind: String, Codable, CaseIterable, Sendable {
         /// y coded with a learned factorized density.
@@ -45,15 +46,5 @@ public struct Architecture: Codable, Equatable, Sendable {
     public func lambda(at position: Float) -> Float {
         let bracket = LevelBracket(position: position, levels: levels)
         return bracket.mix(lambdas[bracket.lower], lambdas[bracket.upper])
-    }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
-    public init(json: String) throws {
-        self = try JSONDecoder().decode(Architecture.self, from: Data(json.utf8))
     }
 }
