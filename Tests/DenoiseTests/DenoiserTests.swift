@@ -55,3 +55,11 @@ final class DenoiserTests: XCTestCase {
         XCTAssertNotNil(losses[0]["psnr"])
     }
 }
+
+extension DenoiserTests {
+    func testShippedDenoiserLoads() throws {
+        let bytes = try XCTUnwrap(Denoiser.defaultModelBytes(), "the default denoiser is not in the bundle")
+        XCTAssertLessThanOrEqual(bytes.count, 10 << 20, "the shipped denoiser must stay ≤ 10 MB")
+        XCTAssertEqual(try Denoiser(file: try ParameterFile(decoding: bytes)).architecture.kind, DenoiserArchitecture.kind)
+    }
+}
