@@ -4,12 +4,12 @@ import Evaluation
 import Foundation
 import Images
 
-/// `aeic compress IN -o OUT.aeic [-q Q]`.
+/// `aeic compress IN -o OUT.aeic [-q Q]`, or `aeic compress IN... -d FOLDER`.
 struct Compress: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compress a PNG or JPEG into an .aeic file.")
+    static let configuration = CommandConfiguration(abstract: "Compress PNG or JPEG photos into .aeic files.")
 
-    @Argument(help: "Input PNG or JPEG, or - for stdin.") var input: String
-    @OptionGroup var outputOptions: OutputOptions
+    @Argument(help: "Input PNG or JPEG files or folders, or - for stdin.") var inputs: [String]
+    @OptionGroup var destination: DestinationOptions
     @Option(name: .shortAndLong, help: "Quality 1–100 (higher: more bits, better fidelity).")
     var quality = 75
     @OptionGroup var refinementOptions: RefinementOptions
@@ -19,10 +19,23 @@ struct Compress: ParsableCommand {
 
     func validate() throws {
         guard Quality.range.contains(quality) else { throw ValidationError("--quality must be 1–100") }
+        try destination.validate(inputs: inputs)
     }
 
     func run() throws {
         let codec = try modelOptions.load()
+        if let output = destination.output {
+            _ = try compress(inputs[0], to: output, force: destination.force, codec)
+            return
+        }
+        let batch = Batch(destination: destination, accepts: { ImageFormat(pathExtension: $0) != nil },
+                          outputExtension: { _ in "aeic" })
+        guard try batch.run(inputs, work: { input, target in try compress(input.path, to: target, force: true, codec) }) else {
+            throw ExitCode(1)
+        }
+    }
+
+    func compress(_ input: String, to output: String, force: Bool, _ codec: ImageCodec) throws -> Batch.Outcome {
         let image = try inputOptions.readImage(input)
         let refinement = refinementOptions.refinement
         if refinement.steps > 0 && !refinement.applies(toPixels: image.pixelCount) {
@@ -32,28 +45,46 @@ struct Compress: ParsableCommand {
         let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality,
                                    refinement: refinement)
         let seconds = Date().timeIntervalSince(start)
-        try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
-        guard verbose else { return }
+        try FileIO.write(bytes, to: output, force: force)
+        let outcome = Batch.Outcome(inputBytes: input == "-" ? 0 : FileIO.size(input), outputBytes: bytes.count,
+                                    pixels: image.pixelCount)
+        guard verbose else { return outcome }
         let decoded = try codec.decompress(bytes, maxPixels: inputOptions.maxPixels)
         let psnr = Metrics.psnr(image, Image(decoded))
         warn(String(format: "%@: %dx%d, %d bytes, %.4f bpp, PSNR %.2f dB, %.2f s",
-                    outputOptions.output, image.width, image.height, bytes.count,
+                    output, image.width, image.height, bytes.count,
                     Double(bytes.count * 8) / Double(image.pixelCount), psnr, seconds))
+        return outcome
     }
 }
 
-/// `aeic decompress IN.aeic -o OUT.png|.jpg`.
+/// `aeic decompress IN.aeic -o OUT.png|.jpg`, or `aeic decompress IN... -d FOLDER`.
 struct Decompress: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Decompress an .aeic file to PNG or JPEG.")
+    static let configuration = CommandConfiguration(abstract: "Decompress .aeic files to PNG or JPEG.")
 
-    @Argument(help: "Input .aeic file, or - for stdin.") var input: String
+    @Argument(help: "Input .aeic files or folders, or - for stdin.") var inputs: [String]
     @OptionGroup var imageOutput: ImageOutputOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var inputOptions: InputOptions
     @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
 
+    func validate() throws { try imageOutput.validate(inputs: inputs) }
+
     func run() throws {
         let codec = try modelOptions.load()
+        let destination = imageOutput.destination
+        if let output = destination.output {
+            _ = try decompress(inputs[0], to: output, force: destination.force, codec)
+            return
+        }
+        let batch = Batch(destination: destination, accepts: { $0.lowercased().hasSuffix(".aeic") },
+                          outputExtension: { _ in imageOutput.outputExtension(fallback: .png) })
+        guard try batch.run(inputs, work: { input, target in try decompress(input.path, to: target, force: true, codec) }) else {
+            throw ExitCode(1)
+        }
+    }
+
+    func decompress(_ input: String, to output: String, force: Bool, _ codec: ImageCodec) throws -> Batch.Outcome {
         let bytes = try FileIO.read(input)
         let start = Date()
         let decoded: ImageCodec.Decoded
@@ -61,10 +92,10 @@ struct Decompress: ParsableCommand {
         catch { throw CLIError(input, error) }
         let seconds = Date().timeIntervalSince(start)
         let image = Image(decoded)
-        try imageOutput.write(image)
+        let written = try imageOutput.write(image, to: output, force: force)
         if verbose {
-            warn(String(format: "%@: %dx%d from %d bytes, %.2f s", imageOutput.path,
-                        image.width, image.height, bytes.count, seconds))
+            warn(String(format: "%@: %dx%d from %d bytes, %.2f s", output, image.width, image.height, bytes.count, seconds))
         }
+        return Batch.Outcome(inputBytes: bytes.count, outputBytes: written)
     }
 }

@@ -38,6 +38,8 @@ struct AddNoise: ParsableCommand {
     @OptionGroup var inputOptions: InputOptions
 
     func validate() throws {
+        try imageOutput.validate(inputs: [input])
+        guard imageOutput.destination.output != nil else { throw ValidationError("noise writes one file: use -o") }
         do { _ = try Noise(kind, level: level) } catch { throw ValidationError("--level: \(error)") }
     }
 
@@ -46,16 +48,18 @@ struct AddNoise: ParsableCommand {
         var rng = SplitMix64(seed: seed)
         let (noise, pixels) = (try! Noise(kind, level: level), image.pixelCount)
         image.samples.withUnsafeMutableBufferPointer { noise.apply(to: $0, pixels: pixels, rng: &rng) }
-        try imageOutput.write(image)
+        let destination = imageOutput.destination
+        _ = try imageOutput.write(image, to: destination.output!, force: destination.force)
     }
 }
 
-/// `aeic denoise IN -o OUT`: the blind denoiser on a photo of any size.
+/// `aeic denoise IN -o OUT`, or `aeic denoise IN... -d FOLDER`: the blind denoiser on photos
+/// of any size.
 struct DenoiseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "denoise", abstract: "Remove Gaussian, masking or salt-and-pepper noise from a photo (blind).")
+        commandName: "denoise", abstract: "Remove Gaussian, masking or salt-and-pepper noise from photos (blind).")
 
-    @Argument(help: "Input PNG or JPEG, or - for stdin.") var input: String
+    @Argument(help: "Input PNG or JPEG files or folders, or - for stdin.") var inputs: [String]
     @OptionGroup var imageOutput: ImageOutputOptions
     @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. With masking or saltpepper, pixels that noise cannot have touched are kept as they are.")
     var noise: NoiseHint = .auto
@@ -63,19 +67,34 @@ struct DenoiseCommand: ParsableCommand {
     @OptionGroup var inputOptions: InputOptions
     @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
 
+    func validate() throws { try imageOutput.validate(inputs: inputs) }
+
     func run() throws {
         let model = try denoiser.load()
+        let destination = imageOutput.destination
+        if let output = destination.output {
+            _ = try denoise(inputs[0], to: output, force: destination.force, model)
+            return
+        }
+        let batch = Batch(destination: destination, accepts: { ImageFormat(pathExtension: $0) != nil },
+                          outputExtension: { imageOutput.outputExtension(fallback: ImageFormat(pathExtension: $0.path) ?? .png) })
+        guard try batch.run(inputs, work: { input, target in try denoise(input.path, to: target, force: true, model) }) else {
+            throw ExitCode(1)
+        }
+    }
+
+    func denoise(_ input: String, to output: String, force: Bool, _ model: Denoiser) throws -> Batch.Outcome {
         let image = try inputOptions.readImage(input)
         let start = Date()
-        let rgb = image.rgb()
-        let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: rgb.samples)
+        let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.rgb().samples)
         var clean = model.denoise(noisy)
         if let impulse = noise.impulse { clean = impulse.keepingUntouched(noisy, denoised: clean) }
         let seconds = Date().timeIntervalSince(start)
-        try imageOutput.write(image.replacingColour(with: clean.data))
+        let written = try imageOutput.write(image.replacingColour(with: clean.data), to: output, force: force)
         if verbose {
-            warn(String(format: "%@: %dx%d, %.2f s", imageOutput.path, image.width, image.height, seconds))
+            warn(String(format: "%@: %dx%d, %.2f s", output, image.width, image.height, seconds))
         }
+        return Batch.Outcome(inputBytes: input == "-" ? 0 : FileIO.size(input), outputBytes: written)
     }
 }
 

@@ -14,6 +14,11 @@ enum FileIO {
         return Array(data)
     }
 
+    /// The size of the file at `path` in bytes (0 when it cannot be read).
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
     /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
     /// a failure never leaves a partial file and an existing one is replaced only with `force`.
     static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
