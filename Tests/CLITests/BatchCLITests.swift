@@ -75,4 +75,38 @@ final class BatchCLITests: TemporaryFolderTestCase {
         }
         XCTAssertEqual(try contents(), [])
     }
+
+    /// README's recipes: the Slurm array script (its tasks simulated by setting the array
+    /// variables) and GNU parallel each compress the whole folder, once.
+    func testSlurmAndParallelRecipes() throws {
+        let input = try makeInputs()
+        try FileManager.default.removeItem(atPath: input + "/bad.png")
+        let script = AEIC.root.appendingPathComponent("scripts/slurm_compress.sh").path
+        for k in 1...3 {
+            let result = try shell(script, [input, path("slurm"), "-q", "5"],
+                                   environment: ["SLURM_ARRAY_TASK_ID": "\(k)", "SLURM_ARRAY_TASK_COUNT": "3"])
+            XCTAssertEqual(result, 0)
+        }
+        XCTAssertEqual(files(path("slurm")), ["grey.aeic", "rgb.aeic", "sub/rgba.aeic"])
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/parallel") else {
+            throw XCTSkip("GNU parallel is not installed (apt-get install parallel); its recipe is untested here")
+        }
+        let recipe = "parallel \(AEIC.binary.path) compress \(input) -d \(path("parallel")) --recursive -q 5 --shard {}/4 ::: 1 2 3 4"
+        XCTAssertEqual(try shell("/bin/sh", ["-c", recipe], environment: [:]), 0)
+        XCTAssertEqual(files(path("parallel")), ["grey.aeic", "rgb.aeic", "sub/rgba.aeic"])
+    }
+
+    func shell(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["AEIC"] = AEIC.binary.path
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
