@@ -15,6 +15,9 @@ struct AEIC: ParsableCommand {
     static func main() {
         FastKernels.ensure()
         Heap.retainFreedBlocks()
+        // Past a file-size limit, write() then fails with EFBIG and the temporary file is
+        // removed, instead of SIGXFSZ ending the process with the temporary file left behind.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -125,7 +125,7 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .empty: return "empty file"
         case .badMagic: return "not an .aeic file (bad magic)"
-        case .unsupportedVersion(let v): return "unsupported .aeic version \(v)"
+        case .unsupportedVersion(let v): return "the file is .aeic version \(v); this aeic reads version \(Container.version)"
         case .truncated: return "file is truncated"
         case .trailingBytes: return "unexpected bytes after the end of the file"
         case .headerCRCMismatch: return "header CRC mismatch"
