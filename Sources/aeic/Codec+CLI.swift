@@ -7,11 +7,11 @@ import NN
 struct ModelOptions: ParsableArguments {
     @Option(help: "Model file (default: the model shipped with aeic).")
     var model: String?
-    @OptionGroup var precision: PrecisionOptions
+    @OptionGroup var computeOptions: ComputeOptions
 
     func load() throws -> ImageCodec {
         let bytes = try modelBytes(model, shipped: ImageCodec.defaultModelBytes(), what: "model")
-        do { return try ImageCodec(modelFile: bytes, compute: precision.compute) }
+        do { return try ImageCodec(modelFile: bytes, compute: computeOptions.apply()) }
         catch { throw CLIError(model ?? "default model", error) }
     }
 }

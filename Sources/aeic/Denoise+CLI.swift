@@ -9,13 +9,13 @@ import Serialization
 struct DenoiserOptions: ParsableArguments {
     @Option(help: "Denoiser model file (default: the denoiser shipped with aeic).")
     var model: String?
-    @OptionGroup var precision: PrecisionOptions
+    @OptionGroup var computeOptions: ComputeOptions
 
     func load() throws -> Denoiser {
         let bytes = try modelBytes(model, shipped: Denoiser.defaultModelBytes(), what: "denoiser")
         do {
             let denoiser = try Denoiser(file: try ParameterFile(decoding: bytes))
-            denoiser.configure(precision.compute)
+            denoiser.configure(computeOptions.apply())
             return denoiser
         }
         catch { throw CLIError(model ?? "default denoiser", error) }

@@ -50,3 +50,20 @@ struct PrecisionOptions: ParsableArguments {
     /// How the model's layers compute, with both cores.
     var compute: Compute { Compute(precision: precision) }
 }
+
+/// `--precision` and `--threads` for the commands that code or denoise images.
+struct ComputeOptions: ParsableArguments {
+    @OptionGroup var precision: PrecisionOptions
+    @Option(help: "Threads (default: every core); the output does not depend on them.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1–256") }
+    }
+
+    /// How the model's layers compute; sets OpenBLAS's threads (one setting per process).
+    func apply() -> Compute {
+        BLASRuntime.threads = threads
+        return Compute(precision: precision.precision, workers: threads)
+    }
+}

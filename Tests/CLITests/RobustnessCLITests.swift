@@ -26,20 +26,24 @@ final class RobustnessCLITests: TemporaryFolderTestCase {
         return [""] + (flags.contains(" avx2") ? ["Haswell"] : []) + (flags.contains(" avx512f") ? ["SkylakeX"] : [])
     }
 
-    /// The same photo and quality give the same bytes run after run, with one or two OpenBLAS
-    /// threads, in each precision.
-    func testCompressIsDeterministicAcrossRunsAndThreads() throws {
+    /// The same photo gives the same bytes run after run and with one or two threads, in each
+    /// precision: compressed, decompressed and denoised.
+    func testOutputsAreDeterministicAcrossRunsAndThreads() throws {
+        let compressed = path("reference.aeic")
+        XCTAssertEqual(try AEIC.run(["compress", AEIC.fixture("rgba.png"), "-o", compressed, "-q", "60"]).status, 0)
         for precision in ["float32", "bfloat16"] {
-            var outputs: [Data] = []
-            for (index, threads) in ["1", "2", "2"].enumerated() {
-                let out = path("\(precision)-\(index).aeic")
-                let result = try run(["compress", AEIC.fixture("rgba.png"), "-o", out, "-q", "60", "--precision", precision],
-                                     environment: ["OPENBLAS_NUM_THREADS": threads])
-                if result.status != 0 && result.stderr.contains("AVX512_BF16") { throw XCTSkip("no AVX512_BF16 here") }
-                XCTAssertEqual(result.status, 0, result.stderr)
-                outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+            for (command, input, suffix) in [("compress", AEIC.fixture("rgba.png"), "aeic"), ("decompress", compressed, "png"),
+                                             ("denoise", AEIC.fixture("rgba.png"), "png")] {
+                var outputs: [Data] = []
+                for (index, threads) in ["1", "2", "2"].enumerated() {
+                    let out = path("\(command)-\(precision)-\(index).\(suffix)")
+                    let result = try run([command, input, "-o", out, "--precision", precision, "--threads", threads], environment: [:])
+                    if result.status != 0 && result.stderr.contains("AVX512_BF16") { throw XCTSkip("no AVX512_BF16 here") }
+                    XCTAssertEqual(result.status, 0, result.stderr)
+                    outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+                }
+                XCTAssertEqual(Set(outputs).count, 1, "\(command), \(precision): bytes differ across runs or threads")
             }
-            XCTAssertEqual(Set(outputs).count, 1, "\(precision): bytes differ across runs or threads")
         }
     }
 
