@@ -54,9 +54,9 @@ final class ScaleIndexerTests: XCTestCase {
         let (_, hyper, _, indexer) = try makeCodec()
         for (l, layer) in hyper.synthesisLayers.enumerated() {
             let q = indexer.quantized
-            let bound = ScaleIndexer.bound(layer, q.weights[l], q.biases[l], input: ScaleIndexer.inputBound(l))
-            XCTAssertLessThan(bound, ScaleIndexer.exactLimit)
-            XCTAssertGreaterThan(bound, ScaleIndexer.exactLimit / 3, "layer \(l)")
+            let bound = IntegerNetwork.bound(layer, q.weights[l], q.biases[l], input: ScaleIndexer.inputBounds(hyper)[l])
+            XCTAssertLessThan(bound, IntegerNetwork.exactLimit)
+            XCTAssertGreaterThan(bound, IntegerNetwork.exactLimit / 3, "layer \(l)")
         }
     }
 
@@ -136,7 +136,7 @@ final class ScaleIndexerTests: XCTestCase {
         var broken = indexer.quantized
         broken.weights[1][0] = 1 << 20
         XCTAssertThrowsError(try ScaleIndexer(broken, hyper: hyper, latentChannels: 5)) {
-            XCTAssertEqual($0 as? ParameterFileError, .malformed("integer h_s layer 1 is not exact in Float32"))
+            XCTAssertEqual($0 as? ParameterFileError, .malformed("integer network layer 1 is not exact in Float32"))
         }
         var file = try ParameterFile(decoding: ImageCodec.export(model))
         file.blobs[HyperpriorCoder.blobs.indexer] = broken.encoded
@@ -152,12 +152,12 @@ final class ScaleIndexerTests: XCTestCase {
     func oracle(_ indexer: ScaleIndexer, _ z: [Int32], quality: Int, height: Int, width: Int) -> ([UInt8], [Int64]) {
         let q = indexer.quantized, zc = indexer.zChannels
         var (h, w) = ((height + 3) / 4, (width + 3) / 4)
-        let limit = ScaleIndexer.inputBound(0)
+        let limit = indexer.network.inputBounds[0]
         var a = z.indices.map { k -> Int64 in
-            let v = ScaleIndexer.shifted(Int64(z[k]) * Int64(q.zInverse[indexer.zGains.nearestLevel(quality: quality) * zc + k / (h * w)]), by: ScaleIndexer.gainBits)
+            let v = IntegerNetwork.shifted(Int64(z[k]) * Int64(q.zInverse[indexer.zGains.nearestLevel(quality: quality) * zc + k / (h * w)]), by: ScaleIndexer.gainBits)
             return min(max(v, -limit), limit)
         }
-        for (l, layer) in indexer.convolutions.enumerated() {
+        for (l, layer) in indexer.network.layers.enumerated() {
             if let deconv = layer as? ConvTranspose2D {
                 a = transposedConvolution(a, q.weights[l], q.biases[l], inputs: deconv.inChannels,
                                           outputs: deconv.outChannels, h: h, w: w)
@@ -165,8 +165,8 @@ final class ScaleIndexerTests: XCTestCase {
             } else if let conv = layer as? Conv2D {
                 a = convolution(a, q.weights[l], q.biases[l], inputs: conv.inChannels, outputs: conv.outChannels, h: h, w: w)
             }
-            if l < indexer.convolutions.count - 1 {
-                a = a.map { min(max(ScaleIndexer.shifted($0, by: q.exponents[l]), 0), ScaleIndexer.inputBound(l + 1)) }
+            if l < indexer.network.layers.count - 1 {
+                a = a.map { min(max(IntegerNetwork.shifted($0, by: q.exponents[l]), 0), indexer.network.inputBounds[l + 1]) }
             }
         }
         let m = indexer.yChannels

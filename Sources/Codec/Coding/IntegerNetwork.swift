@@ -1,0 +1,112 @@
+import Foundation
+import NN
+import Serialization
+
+// a: C, H, W integers in units of 2^−fraction, each layer's input within its bound
+
+/// A stack of convolutions in exact integer arithmetic (after Ballé, Johnston & Minnen 2019,
+/// "Integer networks for data compression with latent-variable models"), for any network
+/// whose output picks a coding table: it must come out the same in the encoder and in every
+/// decoder, on any CPU, thread count, BLAS kernel and precision.
+///
+/// Activations are integers in units of 2^−`fraction`; layer l has weights w·2^e_l and biases
+/// b·2^(e_l + fraction), and its output is shifted back by e_l with integer rounding, then
+/// clamped to the next layer's input range [0, bound] (a bounded ReLU). The integers are held
+/// in Float32 and run through the ordinary layers: the loader checks, from the weights
+/// themselves, that every partial sum a layer can form stays under 2^24 in magnitude, so
+/// sgemm and col2im compute them exactly, in whatever order they add.
+final class IntegerNetwork {
+    static let fraction = 4
+    static let exactLimit: Int64 = 1 << 24
+
+    /// Convolutions (`Conv2D`, `ConvTranspose2D`) holding the integer weights.
+    let layers: [Layer]
+    /// e_l per layer.
+    let exponents: [Int]
+    /// The largest |input| of each layer, in units of 2^−fraction.
+    let inputBounds: [Int64]
+
+    /// Loads integer weights and biases (in the layers' layouts) into `layers`, after checking
+    /// that each computes exactly.
+    init(_ layers: [Layer], exponents: [Int], weights: [[Int32]], biases: [[Int32]], inputBounds: [Int64]) throws {
+        guard exponents.count == layers.count, weights.count == layers.count, biases.count == layers.count,
+              inputBounds.count == layers.count
+        else { throw ParameterFileError.malformed("integer network does not match the architecture") }
+        for (l, layer) in layers.enumerated() {
+            let (weight, bias) = (layer.parameters[0], layer.parameters[1])
+            guard weights[l].count == weight.count, biases[l].count == bias.count, (0...40).contains(exponents[l]),
+                  IntegerNetwork.bound(layer, weights[l], biases[l], input: inputBounds[l]) < IntegerNetwork.exactLimit
+            else { throw ParameterFileError.malformed("integer network layer \(l) is not exact in Float32") }
+            weight.value = weights[l].map(Float.init)
+            bias.value = biases[l].map(Float.init)
+            // Integers computed exactly in Float32 need sgemm: bfloat16 would round the operands.
+            layer.configure(Compute(precision: .float32))
+        }
+        (self.layers, self.exponents, self.inputBounds) = (layers, exponents, inputBounds)
+    }
+
+    /// The last layer's output for `a`, in units of 2^−(e_last + fraction).
+    func run(_ input: Tensor) -> Tensor {
+        var a = input
+        for (l, layer) in layers.enumerated() {
+            a = layer.infer(a)
+            guard l < layers.count - 1 else { break }
+            let top = inputBounds[l + 1]
+            a = a.map { Float(min(max(IntegerNetwork.shifted(Int64($0), by: exponents[l]), 0), top)) }
+        }
+        return a
+    }
+
+    /// The largest |partial sum| any output of `layer` can reach: per output channel, the
+    /// bias plus Σ|w|·input over the taps that meet at one output sample. A stride-s
+    /// transposed convolution sums, at each output, only the taps of one residue class
+    /// (ky mod s, kx mod s).
+    static func bound(_ layer: Layer, _ weight: [Int32], _ bias: [Int32], input: Int64) -> Int64 {
+        let (k, s, outputs, transposed): (Int, Int, Int, Bool)
+        if let conv = layer as? Conv2D {
+            (k, s, outputs, transposed) = (conv.kernel, 1, conv.outChannels, false)
+        } else if let deconv = layer as? ConvTranspose2D {
+            (k, s, outputs, transposed) = (deconv.kernel, deconv.stride, deconv.outChannels, true)
+        } else { preconditionFailure("an integer network holds only convolutions") }
+        let taps = k * k, inputs = weight.count / (outputs * taps)
+        var worst: Int64 = 0
+        for o in 0..<outputs {
+            var classes = [Int64](repeating: 0, count: s * s)
+            for i in 0..<inputs {
+                for t in 0..<taps {
+                    let index = transposed ? (i * outputs + o) * taps + t : (o * inputs + i) * taps + t
+                    classes[(t / k % s) * s + t % k % s] += Int64(weight[index].magnitude)
+                }
+            }
+            worst = max(worst, classes.max()! * input + Int64(bias[o].magnitude))
+        }
+        return worst
+    }
+
+    /// The trained floating-point `layers` as integers, with the largest exponent per layer
+    /// that keeps it exact for inputs within `inputBounds`.
+    static func quantize(_ layers: [Layer], inputBounds: [Int64]) -> (exponents: [Int], weights: [[Int32]], biases: [[Int32]]) {
+        var exponents: [Int] = [], weights: [[Int32]] = [], biases: [[Int32]] = []
+        for (l, layer) in layers.enumerated() {
+            let (w, b) = (layer.parameters[0].value, layer.parameters[1].value)
+            for e in stride(from: 40, through: 0, by: -1) {
+                let wi = w.map { fixed($0, bits: e) }, bi = b.map { fixed($0, bits: e + fraction) }
+                if bound(layer, wi, bi, input: inputBounds[l]) < exactLimit || e == 0 {
+                    exponents.append(e); weights.append(wi); biases.append(bi)
+                    break
+                }
+            }
+        }
+        return (exponents, weights, biases)
+    }
+
+    /// x·2^bits rounded to the nearest Int32 (saturating).
+    static func fixed(_ x: Float, bits: Int) -> Int32 {
+        Int32(max(min((Double(x) * pow(2, Double(bits))).rounded(), Double(Int32.max)), -Double(Int32.max)))
+    }
+
+    /// x / 2^bits rounded to nearest (halves up), in integers.
+    static func shifted(_ x: Int64, by bits: Int) -> Int64 {
+        bits == 0 ? x : (x + (1 << (bits - 1))) >> bits
+    }
+}
