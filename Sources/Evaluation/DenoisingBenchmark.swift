@@ -65,13 +65,18 @@ public struct DenoisingBenchmark {
         var hinted: Double?
         switch noise {
         case .gaussian: hinted = nil
-        case .masking: hinted = Metrics.psnr(photo, image(ImpulseNoise.masking.keepingUntouched(input, denoised: output)))
-        case .saltPepper: hinted = Metrics.psnr(photo, image(ImpulseNoise.saltPepper.keepingUntouched(input, denoised: output)))
+        case .masking: hinted = DenoisingBenchmark.psnr(photo, image(ImpulseNoise.masking.keepingUntouched(input, denoised: output)))
+        case .saltPepper: hinted = DenoisingBenchmark.psnr(photo, image(ImpulseNoise.saltPepper.keepingUntouched(input, denoised: output)))
         }
         return Row(noise: DenoisingBenchmark.name(noise), image: name,
-                   psnrNoisy: Metrics.psnr(photo, noisy), ssimNoisy: Metrics.ssim(photo, noisy),
-                   psnr: Metrics.psnr(photo, clean), ssim: Metrics.ssim(photo, clean),
+                   psnrNoisy: DenoisingBenchmark.psnr(photo, noisy), ssimNoisy: Metrics.ssim(photo, noisy),
+                   psnr: DenoisingBenchmark.psnr(photo, clean), ssim: Metrics.ssim(photo, clean),
                    psnrHinted: hinted, seconds: seconds)
+    }
+
+    /// PSNR-RGB, with identical images (the clean case's input) at 100 dB instead of infinity,
+    /// which JSON cannot hold.
+    static func psnr(_ a: Image, _ b: Image) -> Double { min(Metrics.psnr(a, b), 100)
     }
 }
 
