@@ -7,10 +7,10 @@
 #   scripts/train_denoiser.sh [DATASETS_DIR]      # default ../shared/datasets
 #
 # Held back (runs/denoise-data/val): every 54th photo of train-cbsd432 and every 25th of
-# train-urban100, 10 photos. The run was stopped with SIGTERM and resumed three times, at
-# steps 1,565, 4,472 and 5,863, each time with the learning-rate drops moved to fit the time
-# left; every step ran at the rate this script's schedule gives it (the first drop, at 5,800,
-# was the only one reached before the last resume). Batches depend only on the seed and the
+# train-urban100, 10 photos. The run was stopped with SIGTERM and resumed four times, at
+# steps 1,565, 4,472, 5,863 and 6,488, each time with the learning-rate drops moved to fit the
+# time left; every step ran at the rate this script's schedule gives it (the first drop, at
+# 5,800, was the only one reached before the last resume). Batches depend only on the seed and the
 # step, so a rerun draws the same crops and noises.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
@@ -30,6 +30,6 @@ for f in "$datasets"/train-sunhays80/*.jpg; do ln -s "$(realpath "$f")" "$split/
 unset OPENBLAS_CORETYPE
 $aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise.ckpt \
     --channels 24 48 96 192 --blocks 2 --batch 8 --crop 128 --seed 1 --precision bfloat16 \
-    --lr 5e-4 --lr-drop 5800:2e-4 7600:6e-5 --steps 8600 --checkpoint-minutes 5
+    --lr 5e-4 --lr-drop 5800:2e-4 7200:6e-5 --steps 7900 --checkpoint-minutes 5
 $aeic train export runs/denoise.ckpt -o Sources/Denoise/Resources/default.aeicdenoiser -f
 $aeic eval denoise --data "$split/val" --json runs/denoise-val.json -f
