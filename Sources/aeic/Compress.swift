@@ -24,14 +24,8 @@ struct Compress: ParsableCommand {
 
     func run() throws {
         let codec = try modelOptions.load()
-        if let output = destination.output {
-            _ = try compress(inputs[0], to: output, force: destination.force, codec)
-            return
-        }
-        let batch = Batch(destination: destination, accepts: { ImageFormat(pathExtension: $0) != nil },
-                          outputExtension: { _ in "aeic" })
-        guard try batch.run(inputs, work: { input, target in try compress(input.path, to: target, force: true, codec) }) else {
-            throw ExitCode(1)
+        try destination.run(inputs, accepts: { ImageFormat(pathExtension: $0) != nil }, outputExtension: { _ in "aeic" }) {
+            try compress($0, to: $1, force: $2, codec)
         }
     }
 
@@ -72,15 +66,9 @@ struct Decompress: ParsableCommand {
 
     func run() throws {
         let codec = try modelOptions.load()
-        let destination = imageOutput.destination
-        if let output = destination.output {
-            _ = try decompress(inputs[0], to: output, force: destination.force, codec)
-            return
-        }
-        let batch = Batch(destination: destination, accepts: { $0.lowercased().hasSuffix(".aeic") },
-                          outputExtension: { _ in imageOutput.outputExtension(fallback: .png) })
-        guard try batch.run(inputs, work: { input, target in try decompress(input.path, to: target, force: true, codec) }) else {
-            throw ExitCode(1)
+        try imageOutput.destination.run(inputs, accepts: { $0.lowercased().hasSuffix(".aeic") },
+                                        outputExtension: { [imageOutput] _ in imageOutput.outputExtension(fallback: .png) }) {
+            try decompress($0, to: $1, force: $2, codec)
         }
     }
 

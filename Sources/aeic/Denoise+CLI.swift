@@ -71,16 +71,9 @@ struct DenoiseCommand: ParsableCommand {
 
     func run() throws {
         let model = try denoiser.load()
-        let destination = imageOutput.destination
-        if let output = destination.output {
-            _ = try denoise(inputs[0], to: output, force: destination.force, model)
-            return
-        }
-        let batch = Batch(destination: destination, accepts: { ImageFormat(pathExtension: $0) != nil },
-                          outputExtension: { imageOutput.outputExtension(fallback: ImageFormat(pathExtension: $0.path) ?? .png) })
-        guard try batch.run(inputs, work: { input, target in try denoise(input.path, to: target, force: true, model) }) else {
-            throw ExitCode(1)
-        }
+        try imageOutput.destination.run(inputs, accepts: { ImageFormat(pathExtension: $0) != nil }, outputExtension: {
+            [imageOutput] in imageOutput.outputExtension(fallback: ImageFormat(pathExtension: $0.path) ?? .png)
+        }) { try denoise($0, to: $1, force: $2, model) }
     }
 
     func denoise(_ input: String, to output: String, force: Bool, _ model: Denoiser) throws -> Batch.Outcome {

@@ -26,6 +26,20 @@ struct DestinationOptions: ParsableArguments {
     }
 }
 
+extension DestinationOptions {
+    /// `work(input, output, force)` on the one input and -o, or on every input of `inputs`
+    /// under -d as `Batch` does; a batch with a failure ends in exit status 1.
+    func run(_ inputs: [String], accepts: @escaping (String) -> Bool, outputExtension: @escaping (BatchInput) -> String,
+             work: (String, String, Bool) throws -> Batch.Outcome) throws {
+        if let output {
+            _ = try work(inputs[0], output, force)
+            return
+        }
+        let batch = Batch(destination: self, accepts: accepts, outputExtension: outputExtension)
+        guard try batch.run(inputs, work: { input, target in try work(input.path, target, true) }) else { throw ExitCode(1) }
+    }
+}
+
 /// `--shard K/N`.
 struct Shard: ExpressibleByArgument, Equatable {
     let k: Int, n: Int
