@@ -38,18 +38,18 @@ public final class UNet: Layer {
         }
     }
 
+    /// Every layer of the U, once.
+    private var parts: [Layer] { [head] + encoder + up + decoder }
+
     public var parameters: [Parameter] {
-        let parts: [Layer] = [head] + encoder + up + decoder
-        return parts.flatMap(\.parameters)
+        parts.flatMap(\.parameters)
     }
 
     public func clearCache() {
-        let parts: [Layer] = [head] + encoder + up + decoder
         parts.forEach { $0.clearCache() }
     }
 
     public func configure(_ compute: Compute) {
-        let parts: [Layer] = [head] + encoder + up + decoder
         parts.forEach { $0.configure(compute) }
     }
 

@@ -50,10 +50,8 @@ public struct DenoisingBenchmark {
         return out
     }
 
-    /// Measures `photo` (RGB) under case `caseIndex`.
-    public func measure(_ photo: Image, name: String, caseIndex: Int, imageIndex: Int) -> Row {
-        let noise = DenoisingBenchmark.cases[caseIndex]
-        let noisy = DenoisingBenchmark.noisy(photo, caseIndex: caseIndex, imageIndex: imageIndex)
+    /// Measures the denoiser on `noisy`, `photo` (RGB) corrupted by `noise`.
+    public func measure(_ photo: Image, noisy: Image, name: String, noise: Noise) -> Row {
         let input = Tensor(n: 1, c: 3, h: photo.height, w: photo.width, data: noisy.samples)
         let start = Date()
         let output = denoiser.denoise(input)

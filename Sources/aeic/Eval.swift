@@ -29,12 +29,7 @@ struct EvalCodec: ParsableCommand {
 
     func run() throws {
         let benchmark = RateDistortionBenchmark(codec: try modelOptions.load(), refinement: refinementOptions.refinement)
-        let folder: PhotoFolder
-        do { folder = try PhotoFolder(data) } catch { throw CLIError("\(error)") }
-        guard !folder.names.isEmpty else { throw CLIError("\(data): no PNG or JPEG images") }
-        let images = try folder.paths.map { path -> Image in
-            do { return try ImageFile.decode(try FileIO.read(path)).rgb() } catch { throw CLIError(path, error) }
-        }
+        let (folder, images) = try readPhotos(data)
         var rows: [[RateDistortionBenchmark.Row]] = []
         let total = quality.count * images.count
         for (qi, q) in quality.enumerated() {
@@ -69,4 +64,15 @@ func progress(_ done: Int, _ total: Int, _ label: String) {
 /// Ends the progress bar's line on a terminal.
 func endProgress() {
     if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+}
+
+/// The test photos of folder `data` as RGB, for the evaluations; a folder without photos, or
+/// a photo that cannot be decoded, is an error naming it.
+func readPhotos(_ data: String) throws -> (PhotoFolder, [Image]) {
+    let folder: PhotoFolder
+    do { folder = try PhotoFolder(data) } catch { throw CLIError("\(error)") }
+    guard !folder.names.isEmpty else { throw CLIError("\(data): no PNG or JPEG images") }
+    return (folder, try folder.paths.map { path in
+        do { return try ImageFile.decode(try FileIO.read(path)).rgb() } catch { throw CLIError(path, error) }
+    })
 }

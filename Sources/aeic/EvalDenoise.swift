@@ -19,12 +19,7 @@ struct EvalDenoise: ParsableCommand {
 
     func run() throws {
         let model = try denoiser.load()
-        let folder: PhotoFolder
-        do { folder = try PhotoFolder(data) } catch { throw CLIError("\(error)") }
-        guard !folder.names.isEmpty else { throw CLIError("\(data): no PNG or JPEG images") }
-        let photos = try folder.paths.map { path -> Image in
-            do { return try ImageFile.decode(try FileIO.read(path)).rgb() } catch { throw CLIError(path, error) }
-        }
+        let (folder, photos) = try readPhotos(data)
         let benchmark = DenoisingBenchmark(denoiser: model)
         let cases = DenoisingBenchmark.cases
         var rows: [[DenoisingBenchmark.Row]] = []
@@ -33,9 +28,9 @@ struct EvalDenoise: ParsableCommand {
             var perCase: [DenoisingBenchmark.Row] = []
             for (i, photo) in photos.enumerated() {
                 progress(c * photos.count + i, cases.count * photos.count, "\(caseName) \(folder.names[i])")
-                perCase.append(benchmark.measure(photo, name: folder.names[i], caseIndex: c, imageIndex: i))
-                if let saveNoisy { try save(DenoisingBenchmark.noisy(photo, caseIndex: c, imageIndex: i),
-                                            to: "\(saveNoisy)/\(caseName)", name: folder.names[i]) }
+                let noisy = DenoisingBenchmark.noisy(photo, caseIndex: c, imageIndex: i)
+                perCase.append(benchmark.measure(photo, noisy: noisy, name: folder.names[i], noise: cases[c]))
+                if let saveNoisy { try save(noisy, to: "\(saveNoisy)/\(caseName)", name: folder.names[i]) }
             }
             rows.append(perCase)
         }
