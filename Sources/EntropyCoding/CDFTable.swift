@@ -40,6 +40,12 @@ public struct CDFTable: Equatable, Sendable {
         self.init(offset: offset, frequencies: freq.map(UInt32.init))!
     }
 
+    private init(offset: Int32, cdf: [UInt32]) { (self.offset, self.cdf) = (offset, cdf) }
+
+    /// The same distribution moved by `shift` (a mean's integer part): it shares the
+    /// frequencies, so a table per latent costs no copy.
+    public func shifted(by shift: Int32) -> CDFTable { CDFTable(offset: offset &+ shift, cdf: cdf) }
+
     public var frequencies: [UInt32] { (0..<count).map { cdf[$0 + 1] - cdf[$0] } }
     var escape: Int { count - 1 }
 

@@ -28,7 +28,9 @@ public struct ConvGeometry: Equatable, Sendable {
     /// padding), so that the copying loops need no per-sample test.
     func insideColumns(kx: Int) -> Range<Int> {
         let ix0 = kx - padding
-        let first = ix0 >= 0 ? 0 : (-ix0 + stride - 1) / stride
+        // A kernel wider than the padded input can leave no column inside: the range is then
+        // empty, and must still lie within the output row.
+        let first = min(ix0 >= 0 ? 0 : (-ix0 + stride - 1) / stride, outWidth)
         let last = width - 1 - ix0 < 0 ? -1 : (width - 1 - ix0) / stride
         return first..<max(first, min(outWidth, last + 1))
     }

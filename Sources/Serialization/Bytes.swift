@@ -31,7 +31,7 @@ public struct ByteWriter {
 
 /// Bounds-checked little-endian reading: running off the end throws, never traps.
 public struct ByteReader {
-    public struct Truncated: Error {}
+    public struct Truncated: Error { public init() {} }
     public let bytes: [UInt8]
     public private(set) var offset: Int
 

@@ -46,13 +46,14 @@ func printJSON<Value: Encodable>(_ value: Value) {
 }
 
 struct ArchitectureOptions: ParsableArguments {
-    @Option(help: "The prior on the latents: factorized or hyperprior.") var arch = Architecture.Kind.factorized
+    @Option(help: "The prior on the latents: factorized, hyperprior or checkerboard.") var arch = Architecture.Kind.factorized
     @Option(name: .customLong("N"), help: "Hidden channels.") var n = 128
     @Option(name: .customLong("M"), help: "Latent channels.") var m = 192
     @Option(name: .customLong("hyper-N"), help: "Channels of the hyperprior and of z.") var hyperN = 96
+    @Option(name: .customLong("context-N"), help: "Channels of the checkerboard context.") var contextN = 128
 
     func architecture(lambdas: [Float] = Architecture.defaultLambdas) -> Architecture {
-        Architecture(kind: arch, N: n, M: m, hyperN: hyperN, lambdas: lambdas)
+        Architecture(kind: arch, N: n, M: m, hyperN: hyperN, contextN: contextN, lambdas: lambdas)
     }
 }
 

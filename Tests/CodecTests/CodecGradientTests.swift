@@ -56,28 +56,67 @@ final class CodecGradientTests: XCTestCase {
     }
 
     /// One whole training step (rate + λ·255²·MSE) of each prior, in every parameter after
-    /// the quantizer: g_s, the priors' densities, h_s and the decoder gains.
+    /// the quantizer: g_s, the priors' densities, h_s, the context and the decoder gains
+    /// (which reach the context's input too).
     func testWholeStep() {
         for kind in Architecture.Kind.allCases {
             var chosen = architecture
             chosen.kind = kind
-            chosen.hyperN = kind == Architecture.Kind.hyperprior ? 2 : nil
+            chosen.hyperN = kind.hasHyperprior ? 2 : nil
+            chosen.contextN = kind == .checkerboard ? 3 : nil
             let model = CompressionModel(chosen, seed: 5)
-            if let hyper = model.prior as? Hyperprior {
+            let hyper = (model.prior as? Hyperprior) ?? (model.prior as? CheckerboardHyperprior)?.hyper
+            if let hyper {
                 awaken(hyper)
                 // h_a's ReLUs would zero this small x's z: positive biases keep it alive.
                 for p in hyper.h_a.parameters where p.name.hasSuffix("bias") { p.value = p.value.map { _ in 0.5 } }
             }
+            if let checkerboard = model.prior as? CheckerboardHyperprior { awaken(checkerboard) }
             model.gains.gain.value = model.gains.gain.value.map { _ in 10 }    // latents that round to non-zero
-            let x = randomTensor(n: 2, c: 3, h: 16, w: 16, seed: 7).map { ($0 + 1) / 2 }
+            // 1×2 latents: an anchor and a latent the context predicts from it.
+            let x = randomTensor(n: 2, c: 3, h: 16, w: 32, seed: 7).map { ($0 + 1) / 2 }
             let loss = { () -> Double in
                 var rng = SplitMix64(seed: 13)
                 return model.trainStep(x, levels: [0, 1], rng: &rng).loss
             }
             var downstream = model.g_s.parameters + model.gains.parameters.filter { $0 === model.gains.inverse }
-            let hyper = model.prior as? Hyperprior
-            downstream += hyper.map { $0.h_s.parameters + $0.entropy.parameters } ?? model.prior.parameters
+            if let checkerboard = model.prior as? CheckerboardHyperprior {
+                downstream += checkerboard.hyper.h_s.parameters + checkerboard.hyper.entropy.parameters
+                    + checkerboard.meanHead.parameters + checkerboard.context.parameters + checkerboard.fusion.parameters
+            } else {
+                downstream += hyper.map { $0.h_s.parameters + $0.entropy.parameters } ?? model.prior.parameters
+            }
             GradientChecker(step: 1e-2, tolerance: 3e-2).check(parameters: downstream, loss: loss)
+        }
+    }
+
+    /// The checkerboard prior's rate in its own layers (h_s and its mean head, the context
+    /// and the fusion) and z's decoder gains, with y's quantization held fixed.
+    func testCheckerboardRate() {
+        var chosen = architecture
+        (chosen.kind, chosen.contextN) = (.checkerboard, 3)
+        let model = CompressionModel(chosen, seed: 4)
+        guard let prior = model.prior as? CheckerboardHyperprior else { return XCTFail("checkerboard expected") }
+        awaken(prior.hyper)
+        awaken(prior)
+        let y = randomTensor(n: 1, c: 3, h: 4, w: 4, seed: 6, scale: 4)
+        let own = prior.hyper.h_s.parameters + prior.meanHead.parameters + prior.context.parameters + prior.fusion.parameters
+        GradientChecker(step: 1e-2, tolerance: 2e-2).check(parameters: own + [prior.hyper.gains.inverse]) {
+            var rng = SplitMix64(seed: 12)
+            let q = GainedQuantization(y, gains: model.gains, levels: [1], rng: &rng)
+            var dNoisy = [Float](repeating: 0, count: y.count), dGain = [Float](repeating: 0, count: 3)
+            return prior.bits(y, q, rng: &rng, scale: 1, dNoisy: &dNoisy, dGain: &dGain).bits
+        }
+    }
+
+    /// The mean head and the context's output layer start at zero, where nothing would
+    /// reach the context's first layers: small random weights and positive biases open them.
+    /// (Means far from the latents would put their mass under the density's floor, where the
+    /// rate passes a gradient that finite differences cannot see.)
+    func awaken(_ prior: CheckerboardHyperprior) {
+        var rng = SplitMix64(seed: 21)
+        for p in prior.meanHead.parameters + prior.fusion.parameters + prior.context.parameters {
+            p.value = p.value.map { _ in p.name.hasSuffix("bias") ? 0.3 : (rng.uniform() - 0.4) * 0.1 }
         }
     }
 

@@ -41,6 +41,49 @@ final class GaussianConditionalTests: XCTestCase {
         }
     }
 
+    /// With means, the rate's gradients in v, the means and the gains (the mean moves with
+    /// the gain: μ·g is what v is compared with).
+    func testRateGradientsWithMeans() {
+        // Scales wide enough that no latent's mass falls under the density's floor.
+        let (v, narrow, gains) = makeInputs()
+        let sigma = narrow.map { $0 + 1 }
+        var rng = SplitMix64(seed: 11)
+        let mean = Tensor(zerosLike: v).map { _ in rng.uniform() * 2 - 1 }
+        var dv = [Float](repeating: 0, count: 24), dSigma = dv, dMean = dv, dGain = [Float](repeating: 0, count: 4)
+        _ = GaussianConditional.bits(v, sigma: sigma, mean: mean, gains: gains, dv: &dv, dSigma: &dSigma, dMean: &dMean, dGain: &dGain)
+        let h: Float = 1e-3
+        func derivative(_ bits: (Float) -> Double) -> Double { (bits(h) - bits(-h)) / Double(2 * h) }
+        func check(_ numeric: Double, _ analytic: Float, _ what: String) {
+            let scale = max(1, abs(numeric))
+            XCTAssertEqual(numeric / scale, Double(analytic) / scale, accuracy: 1e-2, what)
+        }
+        for k in 0..<24 {
+            check(derivative { d in var x = v; x.data[k] += d; return GaussianConditional.bits(x, sigma: sigma, mean: mean, gains: gains) },
+                  dv[k], "dv[\(k)]")
+            check(derivative { d in var m = mean; m.data[k] += d; return GaussianConditional.bits(v, sigma: sigma, mean: m, gains: gains) },
+                  dMean[k], "dMean[\(k)]")
+        }
+        for k in 0..<4 {
+            check(derivative { d in var g = gains; g[k] += d; return GaussianConditional.bits(v, sigma: sigma, mean: mean, gains: g) },
+                  dGain[k], "dGain[\(k)]")
+        }
+    }
+
+    /// A table made for mean 0 is the scale hyperprior's; one made for mean ½ gives 0 and 1
+    /// the same mass, and one for mean f/8 is the mean-0 table's density moved by f/8.
+    func testMeanTables() {
+        for s in [0.3, 2.5] {
+            XCTAssertEqual(GaussianConditional.table(scale: s, mean: 0), GaussianConditional.table(scale: s))
+            let half = GaussianConditional.table(scale: s, mean: 0.5)
+            let f = half.frequencies
+            XCTAssertEqual(Double(f[Int(-half.offset)]), Double(f[Int(1 - half.offset)]), accuracy: 2)
+        }
+        let steps = GaussianConditional.meanSteps, tables = GaussianConditional.meanScaleTables
+        XCTAssertEqual(tables.count, GaussianConditional.scaleTable.count * steps)
+        XCTAssertEqual(tables[5 * steps], GaussianConditional.table(scale: GaussianConditional.scaleTable[5]))
+        XCTAssertEqual(tables[5 * steps + 3], GaussianConditional.table(scale: GaussianConditional.scaleTable[5], mean: 3.0 / 8))
+    }
+
     /// Each table's masses are those of its scale, and its escape carries both tails.
     func testTablesMatchTheirScale() {
         for s in [GaussianConditional.scaleTable.first!, 1.7, GaussianConditional.scaleTable.last!] {

@@ -43,6 +43,8 @@ final class ConvolutionTests: XCTestCase {
         (4, 3, 0, 10, 13), (2, 2, 0, 6, 6), (5, 1, 0, 5, 9),
         // Rows of 16 outputs and more take the AVX-512 paths of aeic_gather / aeic_scatter_add.
         (5, 2, 2, 5, 75), (3, 1, 1, 4, 37),
+        // A kernel wider than the image: some taps meet no column at all.
+        (5, 1, 2, 1, 1), (5, 1, 2, 2, 1), (5, 1, 2, 1, 3),
     ]
 
     /// The columns im2col copies without a bounds test are exactly those inside the image.
@@ -52,7 +54,9 @@ final class ConvolutionTests: XCTestCase {
             let g = ConvGeometry(channels: 1, height: 1, width: width, kernel: kernel, stride: stride, padding: padding)
             for kx in 0..<kernel {
                 let expected = (0..<g.outWidth).filter { (0..<width).contains(kx - padding + $0 * stride) }
-                XCTAssertEqual(Array(g.insideColumns(kx: kx)), expected, "w\(width) k\(kernel) s\(stride) p\(padding) kx\(kx)")
+                let inside = g.insideColumns(kx: kx)
+                XCTAssertEqual(Array(inside), expected, "w\(width) k\(kernel) s\(stride) p\(padding) kx\(kx)")
+                XCTAssertTrue(inside.lowerBound >= 0 && inside.upperBound <= g.outWidth, "within the row")
             }
         } } } }
     }

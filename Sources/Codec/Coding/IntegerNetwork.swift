@@ -45,16 +45,32 @@ final class IntegerNetwork {
         (self.layers, self.exponents, self.inputBounds) = (layers, exponents, inputBounds)
     }
 
-    /// The last layer's output for `a`, in units of 2^−(e_last + fraction).
-    func run(_ input: Tensor) -> Tensor {
+    /// Loads `quantized` into `layers` (see the other `init`).
+    convenience init(_ layers: [Layer], _ quantized: Quantized, inputBounds: [Int64]) throws {
+        try self.init(layers, exponents: quantized.exponents, weights: quantized.weights, biases: quantized.biases,
+                      inputBounds: inputBounds)
+    }
+
+    /// The last layer's output for `a`, in units of 2^−(e_last + fraction); with
+    /// `outputBound`, that output through the bounded ReLU too, in units of 2^−fraction.
+    func run(_ input: Tensor, outputBound: Int64? = nil) -> Tensor {
         var a = input
         for (l, layer) in layers.enumerated() {
             a = layer.infer(a)
-            guard l < layers.count - 1 else { break }
-            let top = inputBounds[l + 1]
+            guard let top = l < layers.count - 1 ? inputBounds[l + 1] : outputBound else { break }
             a = a.map { Float(min(max(IntegerNetwork.shifted(Int64($0), by: exponents[l]), 0), top)) }
         }
         return a
+    }
+
+    /// The integers `symbols` (planes of `plane`) times fixed-point decoder gains
+    /// g⁻·2^(fraction + gainBits) per plane: a network input in units of 2^−fraction, clamped
+    /// to ±`limit`.
+    static func dequantized(_ symbols: [Int32], inverse: ArraySlice<Int32>, gainBits: Int, plane: Int, limit: Int64) -> [Float] {
+        (0..<symbols.count).map { k in
+            let v = shifted(Int64(symbols[k]) * Int64(inverse[inverse.startIndex + k / plane]), by: gainBits)
+            return Float(min(max(v, -limit), limit))
+        }
     }
 
     /// The largest |partial sum| any output of `layer` can reach: per output channel, the
@@ -83,8 +99,19 @@ final class IntegerNetwork {
         return worst
     }
 
+    /// A network's integers: per layer e_l, and the weights and biases in the layer's layout.
+    struct Quantized: Equatable {
+        var exponents: [Int]
+        var weights: [[Int32]], biases: [[Int32]]
+    }
+
     /// The trained floating-point `layers` as integers, with the largest exponent per layer
     /// that keeps it exact for inputs within `inputBounds`.
+    static func quantized(_ layers: [Layer], inputBounds: [Int64]) -> Quantized {
+        let (exponents, weights, biases) = quantize(layers, inputBounds: inputBounds)
+        return Quantized(exponents: exponents, weights: weights, biases: biases)
+    }
+
     static func quantize(_ layers: [Layer], inputBounds: [Int64]) -> (exponents: [Int], weights: [[Int32]], biases: [[Int32]]) {
         var exponents: [Int] = [], weights: [[Int32]] = [], biases: [[Int32]] = []
         for (l, layer) in layers.enumerated() {
@@ -108,5 +135,50 @@ final class IntegerNetwork {
     /// x / 2^bits rounded to nearest (halves up), in integers.
     static func shifted(_ x: Int64, by bits: Int) -> Int64 {
         bits == 0 ? x : (x + (1 << (bits - 1))) >> bits
+    }
+}
+
+extension IntegerNetwork.Quantized {
+    // Serialised as: u8 layer count; per layer u8 exponent, then the weights and the biases
+    // as zigzag integer lists.
+    func encode(into w: inout ByteWriter) {
+        w.u8(UInt8(exponents.count))
+        for l in exponents.indices {
+            w.u8(UInt8(exponents[l]))
+            w.integers(weights[l], zigzag: true)
+            w.integers(biases[l], zigzag: true)
+        }
+    }
+
+    /// The inverse of `encode(into:)`.
+    init(from r: inout ByteReader) throws {
+        let layers = Int(try r.u8())
+        (exponents, weights, biases) = ([], [], [])
+        for _ in 0..<layers {
+            exponents.append(Int(try r.u8()))
+            weights.append(try r.integers(zigzag: true))
+            biases.append(try r.integers(zigzag: true))
+        }
+    }
+}
+
+extension ByteWriter {
+    /// A u32 count and LEB128 varints of `values` (zigzag-mapped when they may be negative).
+    mutating func integers(_ values: [Int32], zigzag: Bool) {
+        u32(UInt32(values.count))
+        for v in values { varint(zigzag ? UInt32(bitPattern: (v << 1) ^ (v >> 31)) : UInt32(bitPattern: v)) }
+    }
+}
+
+extension ByteReader {
+    /// The inverse of `ByteWriter.integers`; the count is checked against the bytes left
+    /// before anything is allocated for it.
+    mutating func integers(zigzag: Bool) throws -> [Int32] {
+        let count = Int(try u32())
+        guard count <= remaining else { throw Truncated() }
+        return try (0..<count).map { _ in
+            let u = try varint()
+            return zigzag ? Int32(bitPattern: (u >> 1) ^ (0 &- (u & 1))) : Int32(bitPattern: u)
+        }
     }
 }

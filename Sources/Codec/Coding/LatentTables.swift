@@ -1,14 +1,18 @@
 import EntropyCoding
 
 /// Which table codes each symbol of a run of latents (a stage of `LatentSchedule`, or z): a
-/// few distinct tables, chosen per channel of a channel-planar array (factorized densities)
-/// or listed symbol by symbol (the hyperprior's scale indexes). Symbols are coded in order.
+/// few distinct tables, chosen per channel of a channel-planar array (factorized densities),
+/// listed symbol by symbol (the hyperprior's scale indexes), or one per symbol (the mean-scale
+/// model's). Symbols are coded in order.
 struct LatentTables {
     enum Choice {
         /// Symbol k is coded with table k / plane.
         case perChannel(plane: Int)
         /// Symbol k is coded with table indexes[k].
         case listed([UInt8])
+        /// Symbol k is coded with its own table (`tables` is unused): a mean-scale model's,
+        /// each shifted by its mean.
+        case each([CDFTable])
     }
 
     let tables: [CDFTable]
@@ -19,6 +23,7 @@ struct LatentTables {
         switch choice {
         case .perChannel(let plane): return tables.count * plane
         case .listed(let indexes): return indexes.count
+        case .each(let own): return own.count
         }
     }
 
@@ -26,6 +31,7 @@ struct LatentTables {
         switch choice {
         case .perChannel(let plane): return tables[k / plane]
         case .listed(let indexes): return tables[Int(indexes[k])]
+        case .each(let own): return own[k]
         }
     }
 

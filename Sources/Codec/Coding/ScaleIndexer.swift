@@ -91,10 +91,8 @@ public final class ScaleIndexer {
         precondition(zHat.count == zChannels * zh * zw, "ẑ does not match the latent size")
         let plane = zh * zw, limit = network.inputBounds[0]
         let inverse = quantized.zInverse[(zGains.nearestLevel(quality: quality) * zChannels)...]
-        return network.run(Tensor(n: 1, c: zChannels, h: zh, w: zw, data: (0..<zHat.count).map { k in
-            let v = IntegerNetwork.shifted(Int64(zHat[k]) * Int64(inverse[inverse.startIndex + k / plane]), by: ScaleIndexer.gainBits)
-            return Float(min(max(v, -limit), limit))
-        }))
+        return network.run(Tensor(n: 1, c: zChannels, h: zh, w: zw, data: IntegerNetwork.dequantized(
+            zHat, inverse: inverse, gainBits: ScaleIndexer.gainBits, plane: plane, limit: limit)))
     }
 }
 
@@ -117,18 +115,9 @@ extension ScaleIndexer.Quantized {
     // u32 count and u64s of the thresholds.
     public var encoded: [UInt8] {
         var w = ByteWriter()
-        func list(_ values: [Int32], zigzag: Bool) {
-            w.u32(UInt32(values.count))
-            for v in values { w.varint(zigzag ? UInt32(bitPattern: (v << 1) ^ (v >> 31)) : UInt32(v)) }
-        }
-        w.u8(UInt8(exponents.count))
-        for l in exponents.indices {
-            w.u8(UInt8(exponents[l]))
-            list(weights[l], zigzag: true)
-            list(biases[l], zigzag: true)
-        }
-        list(zInverse, zigzag: false)
-        list(yGain, zigzag: false)
+        IntegerNetwork.Quantized(exponents: exponents, weights: weights, biases: biases).encode(into: &w)
+        w.integers(zInverse, zigzag: false)
+        w.integers(yGain, zigzag: false)
         w.u32(UInt32(thresholds.count))
         thresholds.forEach { w.u64(UInt64(bitPattern: $0)) }
         return w.bytes
@@ -138,30 +127,24 @@ extension ScaleIndexer.Quantized {
     /// allocated for it (the architecture checks come in `ScaleIndexer.init`).
     public init(decoding bytes: [UInt8]) throws {
         var r = ByteReader(bytes)
-        func list(zigzag: Bool) throws -> [Int32] {
-            let count = Int(try r.u32())
-            guard count <= r.remaining else { throw ParameterFileError.malformed("integer h_s truncated") }
-            return try (0..<count).map { _ in
-                let u = try r.varint()
-                return zigzag ? Int32(bitPattern: (u >> 1) ^ (0 &- (u & 1))) : Int32(bitPattern: u)
-            }
-        }
         do {
-            let layers = Int(try r.u8())
-            (exponents, weights, biases) = ([], [], [])
-            for _ in 0..<layers {
-                exponents.append(Int(try r.u8()))
-                weights.append(try list(zigzag: true))
-                biases.append(try list(zigzag: true))
-            }
-            zInverse = try list(zigzag: false)
-            yGain = try list(zigzag: false)
-            let count = Int(try r.u32())
-            guard count <= r.remaining / 8 else { throw ParameterFileError.malformed("integer h_s truncated") }
-            thresholds = try (0..<count).map { _ in Int64(bitPattern: try r.u64()) }
+            let network = try IntegerNetwork.Quantized(from: &r)
+            (exponents, weights, biases) = (network.exponents, network.weights, network.biases)
+            zInverse = try r.integers(zigzag: false)
+            yGain = try r.integers(zigzag: false)
+            thresholds = try r.thresholds()
         } catch is ByteReader.Truncated {
             throw ParameterFileError.malformed("integer h_s truncated")
         }
         guard r.remaining == 0 else { throw ParameterFileError.malformed("integer h_s has trailing bytes") }
+    }
+}
+
+extension ByteReader {
+    /// A u32 count and that many u64 thresholds (two's complement).
+    mutating func thresholds() throws -> [Int64] {
+        let count = Int(try u32())
+        guard count <= remaining / 8 else { throw Truncated() }
+        return try (0..<count).map { _ in Int64(bitPattern: try u64()) }
     }
 }

@@ -9,6 +9,12 @@ public struct Architecture: ArchitectureDescription, Equatable, Sendable {
         case factorized = "factorized-gained"
         /// y coded with a Gaussian conditional whose scales come from the side information z.
         case hyperprior = "hyperprior-gained"
+        /// y coded with a Gaussian conditional whose means and scales come from z and, for
+        /// half of the latents, from the other half (`CheckerboardHyperprior`).
+        case checkerboard = "checkerboard-gained"
+
+        /// Whether the prior has side information z.
+        public var hasHyperprior: Bool { self != .factorized }
 
         /// The short name the command line takes (`--arch factorized`).
         public var name: String { String(rawValue.prefix { $0 != "-" }) }
@@ -20,23 +26,26 @@ public struct Architecture: ArchitectureDescription, Equatable, Sendable {
     public var M: Int
     /// Channels of the hyperprior's layers and of z (hyperprior models only).
     public var hyperN: Int?
+    /// Channels of the checkerboard context (checkerboard models only).
+    public var contextN: Int?
     /// The rate–distortion trade-offs the gains were trained for, lowest rate first.
     public var lambdas: [Float]
 
     public static let defaultLambdas: [Float] = [0.00045, 0.0009, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.18]
 
-    public init(kind: Kind = .factorized, N: Int = 128, M: Int = 192, hyperN: Int? = nil,
+    public init(kind: Kind = .factorized, N: Int = 128, M: Int = 192, hyperN: Int? = nil, contextN: Int? = nil,
                 lambdas: [Float] = Architecture.defaultLambdas) {
         (self.kind, self.N, self.M, self.lambdas) = (kind, N, M, lambdas)
-        self.hyperN = kind == .hyperprior ? hyperN ?? 96 : nil
+        self.hyperN = kind.hasHyperprior ? hyperN ?? 96 : nil
+        self.contextN = kind == .checkerboard ? contextN ?? 128 : nil
     }
 
     /// Whether the sizes are ones this program will build (a model file's are checked before
     /// anything is allocated for them).
     public var isValid: Bool {
         (1...1024).contains(N) && (1...1024).contains(M)
-            && (1...64).contains(lambdas.count) && lambdas.allSatisfy({ $0 > 0 && $0.isFinite }) && (kind == .hyperprior) == (hyperN != nil)
-            && (1...1024).contains(hyperN ?? 1)
+            && (1...64).contains(lambdas.count) && lambdas.allSatisfy({ $0 > 0 && $0.isFinite }) && kind.hasHyperprior == (hyperN != nil)
+            && (1...1024).contains(hyperN ?? 1) && (kind == .checkerboard) == (contextN != nil) && (1...1024).contains(contextN ?? 1)
     }
 
     public var levels: Int { lambdas.count }

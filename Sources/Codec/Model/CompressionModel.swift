@@ -40,6 +40,9 @@ public final class CompressionModel: ParameterOwner {
         switch architecture.kind {
         case .factorized: prior = EntropyBottleneck(channels: m, rng: &rng)
         case .hyperprior: prior = Hyperprior(N: architecture.hyperN ?? 96, M: m, levels: architecture.levels, rng: &rng)
+        case .checkerboard:
+            prior = CheckerboardHyperprior(N: architecture.hyperN ?? 96, M: m, contextChannels: architecture.contextN ?? 128,
+                                           levels: architecture.levels, rng: &rng)
         }
         gains = Gains(levels: architecture.levels, channels: m)
     }
@@ -98,14 +101,14 @@ extension CompressionModel {
         let batch = Float(x.n)
         var dNoisy = Tensor(zerosLike: y)
         var dGain = [Float](repeating: 0, count: q.gain.count)
-        let (bits, dyPrior) = dNoisy.data.withUnsafeMutableBufferPointer { dv in
+        let rate = dNoisy.data.withUnsafeMutableBufferPointer { dv in
             dGain.withUnsafeMutableBufferPointer { dg in
                 prior.bits(y, q, rng: &rng, scale: 1 / (pixels * batch), dNoisy: dv.baseAddress!, dGain: dg.baseAddress!)
             }
         }
         let xHat = g_s.forward(q.decoded)
         var dxHat = xHat - x
-        var loss = bits / Double(pixels * batch), mseSum = 0.0
+        var loss = rate.bits / Double(pixels * batch), mseSum = 0.0
         let perImage = x.imageSize
         for i in 0..<x.n {
             let weight = architecture.lambdas[levels[i]] * 255 * 255
@@ -118,10 +121,11 @@ extension CompressionModel {
             mseSum += sq / Double(perImage)
             loss += Double(weight) * sq / Double(perImage) / Double(batch)
         }
-        let dDecoded = g_s.backward(dxHat)
+        var dDecoded = g_s.backward(dxHat)
+        if let context = rate.dDecoded { dDecoded = dDecoded + context }
         var dy = q.backward(y, dNoisy: dNoisy, dGain: dGain, dDecoded: dDecoded, gains: gains)
-        if let dyPrior { dy = dy + dyPrior }
+        if let side = rate.dy { dy = dy + side }
         _ = g_a.backward(dy)
-        return StepStats(loss: loss, bpp: bits / Double(pixels * batch), mse: mseSum / Double(batch))
+        return StepStats(loss: loss, bpp: rate.bits / Double(pixels * batch), mse: mseSum / Double(batch))
     }
 }

@@ -13,8 +13,8 @@ extension EntropyBottleneck: Prior {
     func configureEncoder(_ compute: Compute) {}
 
     func bits(_ y: Tensor, _ q: GainedQuantization, rng: inout SplitMix64, scale: Float,
-              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> (bits: Double, dy: Tensor?) {
-        (bits(q.noisy, gains: q.gain, scale: scale, dv: dNoisy, dGain: dGain), nil)
+              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> PriorBits {
+        PriorBits(bits: bits(q.noisy, gains: q.gain, scale: scale, dv: dNoisy, dGain: dGain))
     }
 
     func exportBlobs(gains: Gains) -> [String: [UInt8]] {

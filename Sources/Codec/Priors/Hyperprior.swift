@@ -59,9 +59,28 @@ public final class Hyperprior: Prior {
     /// channel) and to the hyperprior's parameters; the return value also carries dL/dy
     /// through h_a.
     func bits(_ y: Tensor, _ q: GainedQuantization, rng: inout SplitMix64, scale: Float,
-              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> (bits: Double, dy: Tensor?) {
+              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> PriorBits {
+        let side = sideInformation(y, levels: q.levels, rng: &rng, scale: scale)
+        let sigma = Hyperprior.cropped(h_s.forward(side.q.decoded), height: y.h, width: y.w)
+        var dSigma = Tensor(zerosLike: sigma)
+        let yBits = dSigma.data.withUnsafeMutableBufferPointer { ds in
+            GaussianConditional.bits(q.noisy, sigma: sigma, gains: q.gain, scale: scale,
+                                     dv: dNoisy, dSigma: ds.baseAddress!, dGain: dGain)
+        }
+        let dzDecoded = h_s.backward(Hyperprior.padded(dSigma, height: 4 * side.z.h, width: 4 * side.z.w))
+        return PriorBits(bits: side.bits + yBits, dy: backward(side, y: y, dDecoded: dzDecoded))
+    }
+
+    /// z = h_a(|y|) quantized at the images' levels, the bits of its noisy values under the
+    /// factorized density, and their gradients.
+    struct SideInformation {
+        let z: Tensor, q: GainedQuantization, bits: Double
+        let dNoisy: Tensor, dGain: [Float]
+    }
+
+    func sideInformation(_ y: Tensor, levels: [Int], rng: inout SplitMix64, scale: Float) -> SideInformation {
         let z = h_a.forward(y.map { abs($0) })
-        let qz = GainedQuantization(z, gains: gains, levels: q.levels, rng: &rng)
+        let qz = GainedQuantization(z, gains: gains, levels: levels, rng: &rng)
         var dzNoisy = Tensor(zerosLike: z)
         var dzGain = [Float](repeating: 0, count: qz.gain.count)
         let zBits = dzNoisy.data.withUnsafeMutableBufferPointer { dv in
@@ -69,17 +88,15 @@ public final class Hyperprior: Prior {
                 entropy.bits(qz.noisy, gains: qz.gain, scale: scale, dv: dv.baseAddress!, dGain: dg.baseAddress!)
             }
         }
-        let sigma = Hyperprior.cropped(h_s.forward(qz.decoded), height: y.h, width: y.w)
-        var dSigma = Tensor(zerosLike: sigma)
-        let yBits = dSigma.data.withUnsafeMutableBufferPointer { ds in
-            GaussianConditional.bits(q.noisy, sigma: sigma, gains: q.gain, scale: scale,
-                                     dv: dNoisy, dSigma: ds.baseAddress!, dGain: dGain)
-        }
-        let dzDecoded = h_s.backward(Hyperprior.padded(dSigma, height: 4 * z.h, width: 4 * z.w))
-        let dz = qz.backward(z, dNoisy: dzNoisy, dGain: dzGain, dDecoded: dzDecoded, gains: gains)
+        return SideInformation(z: z, q: qz, bits: zBits, dNoisy: dzNoisy, dGain: dzGain)
+    }
+
+    /// dL/dy through z, given the gradient of whatever read ẑ (`dDecoded`).
+    func backward(_ side: SideInformation, y: Tensor, dDecoded: Tensor) -> Tensor {
+        let dz = side.q.backward(side.z, dNoisy: side.dNoisy, dGain: side.dGain, dDecoded: dDecoded, gains: gains)
         var dy = h_a.backward(dz)
         for k in 0..<dy.count where y.data[k] < 0 { dy.data[k] = -dy.data[k] }
-        return (zBits + yBits, dy)
+        return dy
     }
 
     /// The top-left `height`×`width` of every plane: h_s upsamples z by 4, which covers y.

@@ -21,14 +21,25 @@ protocol Prior: AnyObject {
 
     /// Bits of y's noisy latents `q.noisy` (and of any side information). The rate's
     /// gradients, scaled by `scale`, go to `dNoisy` and `dGain` (y's, per image and channel)
-    /// and to the prior's parameters; `dy` is dL/dy along any other path (side information).
+    /// and to the prior's parameters; the result carries the gradients along other paths.
     func bits(_ y: Tensor, _ q: GainedQuantization, rng: inout SplitMix64, scale: Float,
-              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> (bits: Double, dy: Tensor?)
+              dNoisy: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>) -> PriorBits
 
     /// The integer tables and networks a model file stores for coding, by blob name.
     func exportBlobs(gains: Gains) -> [String: [UInt8]]
     /// The coder of a model file's blobs (the prior's parameters already loaded).
     func coder(blobs: [String: [UInt8]], latentChannels: Int) throws -> LatentCoder
+}
+
+/// What `Prior.bits` returns: the bits, and the rate's gradients along the paths other than
+/// y's noisy latents.
+struct PriorBits {
+    var bits: Double
+    /// dL/dy through side information computed from y (the hyperprior's z).
+    var dy: Tensor? = nil
+    /// dL/d(round(y·g)·g⁻) through a context computed from the decoded latents, which
+    /// reaches y as g_s's gradient does, straight through the rounding.
+    var dDecoded: Tensor? = nil
 }
 
 /// The coding half of a prior: it writes and reads whatever ŷ's tables depend on, and says

@@ -1,0 +1,73 @@
+import EntropyCoding
+import NN
+
+// y: 1, M, h, w (un-gained);  ŷ: M·h·w integers (channel-planar)
+
+/// The coding of y under `CheckerboardHyperprior`: ẑ, then ŷ in two stages, the anchors with
+/// the tables h_s's mean and scale pick and then the rest with the tables the context
+/// corrects from the decoded anchors (`CheckerboardIndexer` computes both in integers).
+struct CheckerboardCoder: LatentCoder {
+    let side: SideInformationCoder
+    /// `GaussianConditional.meanScaleTables`: per scale, one table per mean fraction.
+    let yTables: [CDFTable]
+    let indexer: CheckerboardIndexer
+
+    static let blobs = (y: "checkerboard.y.tables", indexer: "checkerboard.networks")
+
+    init(prior: CheckerboardHyperprior, blobs: [String: [UInt8]]) throws {
+        side = try SideInformationCoder(hyper: prior.hyper, blobs: blobs)
+        yTables = try CDFTable.decode(try blobs.required(CheckerboardCoder.blobs.y),
+                                      count: GaussianConditional.scaleTable.count * GaussianConditional.meanSteps)
+        indexer = try CheckerboardIndexer(CheckerboardIndexer.Quantized(decoding: try blobs.required(CheckerboardCoder.blobs.indexer)),
+                                          prior: prior)
+    }
+
+    /// What `init` reads, made from a trained model.
+    static func export(_ prior: CheckerboardHyperprior, gains: Gains) -> [String: [UInt8]] {
+        SideInformationCoder.export(prior.hyper).merging([
+            blobs.y: CDFTable.encode(GaussianConditional.meanScaleTables),
+            blobs.indexer: CheckerboardIndexer.quantize(prior, gains: gains).encoded]) { $1 }
+    }
+
+    func encodeSideInformation(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> LatentSchedule {
+        schedule(side.encode(y, quality: quality, into: &encoder), quality: quality,
+                 geometry: .latents(yHeight: y.h, yWidth: y.w))
+    }
+
+    func decodeSideInformation(from decoder: inout RangeDecoder, quality: Int, geometry: LatentGeometry) throws -> LatentSchedule {
+        schedule(try side.decode(from: &decoder, quality: quality, geometry: geometry), quality: quality, geometry: geometry)
+    }
+
+    func schedule(_ zHat: [Int32], quality: Int, geometry: LatentGeometry) -> LatentSchedule {
+        let hidden = indexer.hidden(zHat, quality: quality, geometry: geometry)
+        return CheckerboardSchedule(coder: self, quality: quality, geometry: geometry, hidden: hidden,
+                                    anchor: indexer.anchorParameters(hidden: hidden, geometry: geometry))
+    }
+}
+
+/// ŷ's two stages: the anchors (row + column even) of every channel, then the rest.
+struct CheckerboardSchedule: LatentSchedule {
+    let coder: CheckerboardCoder
+    let quality: Int, geometry: LatentGeometry
+    let hidden: Tensor
+    let anchor: CheckerboardIndexer.Parameters
+
+    var stageCount: Int { 2 }
+
+    func stage(_ s: Int, given yHat: [Int32]) -> (latents: [Int], tables: LatentTables) {
+        let (h, w) = (geometry.yHeight, geometry.yWidth), channels = coder.indexer.yChannels
+        let latents = (0..<channels * h * w).filter { k in
+            CheckerboardHyperprior.isAnchor(row: k / w % h, column: k % w) == (s == 0)
+        }
+        var parameters = anchor
+        if s == 1 {
+            let delta = coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry)
+            for k in latents { parameters.scale[k] += delta.scale[k]; parameters.mean[k] += delta.mean[k] }
+        }
+        let tables = latents.map { k in
+            coder.indexer.table(scale: parameters.scale[k], mean: parameters.mean[k], channel: k / (h * w),
+                                quality: quality, tables: coder.yTables)
+        }
+        return (latents, LatentTables(tables: [], choice: .each(tables)))
+    }
+}

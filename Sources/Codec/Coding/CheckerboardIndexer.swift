@@ -1,0 +1,166 @@
+import Foundation
+import EntropyCoding
+import NN
+import Serialization
+
+// ẑ: Nh, ⌈h/4⌉, ⌈w/4⌉ (integers);  hidden: Nh, 4⌈h/4⌉, 4⌈w/4⌉;  ŷ, parameters: M, h, w
+
+/// The mean and scale of every latent under `CheckerboardHyperprior`, in exact integers:
+/// h_s's trunk and heads, the context and the fusion as `IntegerNetwork`s, their outputs
+/// brought to one fixed point, times y's gains in fixed point. From those integers alone come
+/// each latent's table (scale index and mean fraction) and its integer shift, so the encoder
+/// and every decoder code with the same tables on any CPU.
+final class CheckerboardIndexer {
+    /// Fixed-point bits of the gains (as `ScaleIndexer`'s) and of the un-gained means and scales.
+    static let gainBits = 16, outputBits = 16
+    /// The largest fixed-point gain a model file may hold (a gain of 256): it keeps every
+    /// product below 2^63.
+    static let gainLimit: Int32 = 1 << 24
+
+    struct Quantized: Equatable {
+        var trunk, scale, mean, context, fusion: IntegerNetwork.Quantized
+        /// z's decoder gains g⁻·2^(fraction + gainBits) per trained level and channel; y's
+        /// encoder gains g·2^gainBits and decoder gains g⁻·2^(fraction + gainBits) per
+        /// quality and channel.
+        var zInverse: [Int32], yGain: [Int32], yInverse: [Int32]
+        /// thresholds[j]: the least gained scale, in units of 2^−(outputBits + gainBits),
+        /// that picks scale table j + 1.
+        var thresholds: [Int64]
+    }
+
+    struct Parameters {
+        /// Un-gained scales (before the ReLU) and means, in units of 2^−outputBits.
+        var scale: [Int64], mean: [Int64]
+    }
+
+    let quantized: Quantized
+    let trunk, scale, mean, context, fusion: IntegerNetwork
+    let zChannels: Int, yChannels: Int
+    let zGains: Gains
+
+    init(_ quantized: Quantized, prior: CheckerboardHyperprior) throws {
+        let hyper = prior.hyper
+        (zChannels, yChannels, zGains) = (hyper.entropy.channels, prior.M, hyper.gains)
+        let qualities = Quality.range.count * yChannels
+        guard quantized.zInverse.count == hyper.gains.levels * zChannels,
+              quantized.yGain.count == qualities, quantized.yInverse.count == qualities,
+              quantized.thresholds.count == GaussianConditional.scaleTable.count - 1,
+              (quantized.zInverse + quantized.yGain + quantized.yInverse).allSatisfy({ (0...CheckerboardIndexer.gainLimit).contains($0) }),
+              zip(quantized.thresholds, quantized.thresholds.dropFirst()).allSatisfy({ $0 <= $1 })
+        else { throw ParameterFileError.malformed("integer context model does not match the architecture") }
+        let bounds = CheckerboardIndexer.inputBounds(prior), layers = prior.integerLayers
+        trunk = try IntegerNetwork(layers.trunk, quantized.trunk, inputBounds: bounds.trunk)
+        scale = try IntegerNetwork(layers.scale, quantized.scale, inputBounds: bounds.head)
+        mean = try IntegerNetwork(layers.mean, quantized.mean, inputBounds: bounds.head)
+        context = try IntegerNetwork(layers.context, quantized.context, inputBounds: bounds.context)
+        fusion = try IntegerNetwork(layers.fusion, quantized.fusion, inputBounds: bounds.fusion)
+        self.quantized = quantized
+    }
+
+    /// The largest activation (in units of 2^−fraction) each layer reads: ẑ·g⁻ and ŷ·g⁻ are
+    /// clamped to ±`Hyperprior.inputBound`, hidden activations to `Hyperprior.activationBound`.
+    static func inputBounds(_ prior: CheckerboardHyperprior) -> (trunk: [Int64], head: [Int64], context: [Int64], fusion: [Int64]) {
+        let (input, hidden) = (Int64(Hyperprior.inputBound) << IntegerNetwork.fraction, Int64(Hyperprior.activationBound) << IntegerNetwork.fraction)
+        return ([input, hidden], [hidden], [input], [hidden, hidden])
+    }
+
+    static func quantize(_ prior: CheckerboardHyperprior, gains: Gains) -> Quantized {
+        let bounds = inputBounds(prior), layers = prior.integerLayers
+        let fixed = IntegerNetwork.fixed, fraction = IntegerNetwork.fraction
+        let perQuality = { (pick: ((gain: [Float], inverse: [Float])) -> [Float], bits: Int) in
+            Quality.range.flatMap { q in pick(gains.vectors(at: gains.position(quality: q))).map { fixed($0, bits) } }
+        }
+        let scales = GaussianConditional.scaleTable
+        let unit = pow(2, Double(outputBits + gainBits))
+        return Quantized(
+            trunk: IntegerNetwork.quantized(layers.trunk, inputBounds: bounds.trunk),
+            scale: IntegerNetwork.quantized(layers.scale, inputBounds: bounds.head),
+            mean: IntegerNetwork.quantized(layers.mean, inputBounds: bounds.head),
+            context: IntegerNetwork.quantized(layers.context, inputBounds: bounds.context),
+            fusion: IntegerNetwork.quantized(layers.fusion, inputBounds: bounds.fusion),
+            zInverse: prior.hyper.gains.inverse.value.map { fixed($0, fraction + gainBits) },
+            yGain: perQuality({ $0.gain }, gainBits), yInverse: perQuality({ $0.inverse }, fraction + gainBits),
+            thresholds: (0..<scales.count - 1).map { j in Int64(((scales[j] * scales[j + 1]).squareRoot() * unit).rounded(.up)) })
+    }
+
+    /// h_s's last hidden activation for ẑ at `quality` (units of 2^−fraction).
+    func hidden(_ zHat: [Int32], quality: Int, geometry: LatentGeometry) -> Tensor {
+        precondition(zHat.count == zChannels * geometry.zPlane, "ẑ does not match the latent size")
+        let inverse = quantized.zInverse[(zGains.nearestLevel(quality: quality) * zChannels)...]
+        let input = IntegerNetwork.dequantized(zHat, inverse: inverse, gainBits: CheckerboardIndexer.gainBits,
+                                               plane: geometry.zPlane, limit: trunk.inputBounds[0])
+        return trunk.run(Tensor(n: 1, c: zChannels, h: geometry.zHeight, w: geometry.zWidth, data: input),
+                         outputBound: scale.inputBounds[0])
+    }
+
+    /// The anchors' means and scales (every latent's, before the context's corrections).
+    func anchorParameters(hidden: Tensor, geometry: LatentGeometry) -> Parameters {
+        let crop = { (t: Tensor) in Hyperprior.cropped(t, height: geometry.yHeight, width: geometry.yWidth) }
+        return Parameters(scale: output(crop(scale.run(hidden)), of: scale), mean: output(crop(mean.run(hidden)), of: mean))
+    }
+
+    /// The context's corrections (Δscale, Δmean) from the anchors of ŷ at `quality`, in units
+    /// of 2^−outputBits (meaningful at the non-anchors).
+    func corrections(_ yHat: [Int32], hidden: Tensor, quality: Int, geometry: LatentGeometry) -> Parameters {
+        let (h, w) = (geometry.yHeight, geometry.yWidth)
+        let inverse = quantized.yInverse[((quality - 1) * yChannels)...]
+        let input = IntegerNetwork.dequantized(yHat, inverse: inverse, gainBits: CheckerboardIndexer.gainBits,
+                                               plane: h * w, limit: context.inputBounds[0])
+        let anchors = CheckerboardHyperprior.keeping(anchors: true, of: Tensor(n: 1, c: yChannels, h: h, w: w, data: input))
+        let c = context.run(anchors, outputBound: fusion.inputBounds[0])
+        let delta = output(fusion.run(.concatenating(channels: [c, Hyperprior.cropped(hidden, height: h, width: w)])), of: fusion)
+        let half = yChannels * h * w
+        return Parameters(scale: Array(delta[..<half]), mean: Array(delta[half...]))
+    }
+
+    /// A network's last output brought from its units, 2^−(e_last + fraction), to 2^−outputBits.
+    func output(_ t: Tensor, of network: IntegerNetwork) -> [Int64] {
+        let bits = network.exponents.last! + IntegerNetwork.fraction - CheckerboardIndexer.outputBits
+        return t.data.map { bits >= 0 ? IntegerNetwork.shifted(Int64($0), by: bits) : Int64($0) << -bits }
+    }
+
+    /// The table of a latent of un-gained `scale` and `mean` (units of 2^−outputBits) at
+    /// channel `c` and `quality`, from `tables` (`GaussianConditional.meanScaleTables`): the
+    /// scale index and mean fraction choose it; the mean's integer part moves it.
+    func table(scale s: Int64, mean m: Int64, channel c: Int, quality: Int, tables: [CDFTable]) -> CDFTable {
+        let gain = Int64(quantized.yGain[(quality - 1) * yChannels + c])
+        let index = quantized.thresholds.partitionPoint { $0 > s * gain }
+        let steps = GaussianConditional.meanSteps, stepBits = steps.trailingZeroBitCount
+        let position = IntegerNetwork.shifted(m * gain, by: CheckerboardIndexer.outputBits + CheckerboardIndexer.gainBits - stepBits)
+        let fraction = Int(position & Int64(steps - 1)), whole = position >> stepBits
+        let limit = Int64(1 << 24)
+        return tables[index * steps + fraction].shifted(by: Int32(min(max(whole, -limit), limit)))
+    }
+}
+
+extension CheckerboardIndexer.Quantized {
+    // Serialised as the five networks (trunk, scale, mean, context, fusion), then zInverse,
+    // yGain and yInverse as integer lists, then the thresholds.
+    var encoded: [UInt8] {
+        var w = ByteWriter()
+        [trunk, scale, mean, context, fusion].forEach { $0.encode(into: &w) }
+        [zInverse, yGain, yInverse].forEach { w.integers($0, zigzag: false) }
+        w.u32(UInt32(thresholds.count))
+        thresholds.forEach { w.u64(UInt64(bitPattern: $0)) }
+        return w.bytes
+    }
+
+    /// Parses `encoded` (the architecture checks come in `CheckerboardIndexer.init`).
+    init(decoding bytes: [UInt8]) throws {
+        var r = ByteReader(bytes)
+        do {
+            trunk = try IntegerNetwork.Quantized(from: &r)
+            scale = try IntegerNetwork.Quantized(from: &r)
+            mean = try IntegerNetwork.Quantized(from: &r)
+            context = try IntegerNetwork.Quantized(from: &r)
+            fusion = try IntegerNetwork.Quantized(from: &r)
+            zInverse = try r.integers(zigzag: false)
+            yGain = try r.integers(zigzag: false)
+            yInverse = try r.integers(zigzag: false)
+            thresholds = try r.thresholds()
+        } catch is ByteReader.Truncated {
+            throw ParameterFileError.malformed("integer context model truncated")
+        }
+        guard r.remaining == 0 else { throw ParameterFileError.malformed("integer context model has trailing bytes") }
+    }
+}
