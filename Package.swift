@@ -40,6 +40,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Fuzz targets (scripts/fuzz.sh builds them with libFuzzer; built plainly, a replayer)
+        .executableTarget(name: "aeic-fuzz", dependencies: ["Codec", "Denoise", "Images", "NN", "Serialization"],
+                          path: "Sources/Fuzz"),
+
         // Tests
         .target(name: "GradientChecking", dependencies: ["NN"], path: "Tests/GradientChecking"),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),

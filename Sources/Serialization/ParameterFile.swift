@@ -62,6 +62,16 @@ public struct ParameterFile: Equatable {
         return w.bytes
     }
 
+    /// `bytes` with the trailing checksum replaced by that of the rest: damage that a
+    /// checksum would hide, handed to the parser (for tests and fuzzing).
+    public static func resealed(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count >= 4 else { return bytes }
+        var w = ByteWriter()
+        w.raw(Array(bytes.dropLast(4)))
+        w.u32(CRC32.checksum(w.bytes))
+        return w.bytes
+    }
+
     public init(decoding bytes: [UInt8]) throws {
         let headerSize = ParameterFile.magic.count + 8
         guard bytes.count >= headerSize + 4,

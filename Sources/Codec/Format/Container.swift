@@ -53,6 +53,19 @@ public struct Container: Equatable, Sendable {
         return w.bytes
     }
 
+    /// `bytes` with both checksums (header and payload) made valid again: damage that a
+    /// checksum would hide, handed to the parser and the decoder (for tests and fuzzing).
+    public static func resealed(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count >= headerSize + 4 else { return bytes }
+        var w = ByteWriter()
+        w.raw(Array(bytes.prefix(headerSize - 4)))
+        w.u32(CRC32.checksum(w.bytes))
+        let payload = Array(bytes[headerSize..<(bytes.count - 4)])
+        w.raw(payload)
+        w.u32(CRC32.checksum(payload))
+        return w.bytes
+    }
+
     /// Parses and validates a container: magic, version, header CRC, field ranges, the
     /// image size against `maxPixels`, lengths against the bytes present, and the payload
     /// CRC, all before anything is allocated for the image.
