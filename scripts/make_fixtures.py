@@ -55,3 +55,13 @@ open("fixtures/bad-crc.png", "wb").write(bytes(data))
 
 open("fixtures/not-an-image.txt", "wb").write(b"hello, this is not an image\n")
 open("fixtures/empty.png", "wb").write(b"")
+
+# An sRGB ICC profile (LittleCMS's built-in, 588 bytes): the colour profile of the metadata tests.
+from PIL import ImageCms
+open("fixtures/srgb.icc", "wb").write(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+
+# A PNG carrying that profile and an XMP packet: the golden file with metadata chunks.
+from PIL import PngImagePlugin
+info = PngImagePlugin.PngInfo()
+info.add_itxt("XML:com.adobe.xmp", '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>')
+SRC.save("fixtures/rgb-icc.png", icc_profile=open("fixtures/srgb.icc", "rb").read(), pnginfo=info)

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 swift build -c release
 aeic=.build/release/aeic
 mkdir -p fixtures/golden
-for spec in rgb.png:50 grey.png:20 rgba.png:80; do
+for spec in rgb.png:50 grey.png:20 rgba.png:80 rgb-icc.png:60; do
     name=${spec%%:*} quality=${spec##*:}
     stem=fixtures/golden/${name%.png}-q$quality
     $aeic compress fixtures/$name -o $stem.aeic -q "$quality" -f

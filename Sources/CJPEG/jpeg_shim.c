@@ -47,13 +47,11 @@ static uint16_t read16(const uint8_t *p, int little) {
     return little ? (uint16_t)(p[0] | p[1] << 8) : (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* The EXIF orientation tag (0x0112) of IFD0, or 1. Every offset is bounds-checked. */
-static int exif_orientation(const uint8_t *d, size_t n) {
-    if (n < 14 || memcmp(d, "Exif\0\0", 6) != 0) return 1;
-    const uint8_t *t = d + 6;
-    size_t len = n - 6;
+/* The orientation tag (0x0112) of IFD0 in a TIFF-structured EXIF block, or 1. Every offset
+   is bounds-checked. */
+static int exif_orientation(const uint8_t *t, size_t len) {
+    if (len < 8 || !((t[0] == 'I' && t[1] == 'I') || (t[0] == 'M' && t[1] == 'M'))) return 1;
     int little = t[0] == 'I';
-    if (!(t[0] == 'I' && t[1] == 'I') && !(t[0] == 'M' && t[1] == 'M')) return 1;
     uint32_t ifd = little ? (uint32_t)(t[4] | t[5] << 8 | t[6] << 16 | (uint32_t)t[7] << 24)
                           : ((uint32_t)t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7]);
     if (ifd > len - 2) return 1;
@@ -67,6 +65,38 @@ static int exif_orientation(const uint8_t *d, size_t n) {
         }
     }
     return 1;
+}
+
+static const char exif_prefix[6] = "Exif\0";   /* "Exif\0\0" */
+static const char xmp_prefix[] = "http://ns.adobe.com/xap/1.0/";   /* and its NUL */
+
+/* A malloc'd copy of n bytes (NULL when there are none or no memory: metadata is optional). */
+static uint8_t *copy_bytes(const void *src, size_t n) {
+    uint8_t *p = n ? malloc(n) : NULL;
+    if (p) memcpy(p, src, n);
+    return p;
+}
+
+/* The first EXIF and XMP blocks among the saved APP1 markers, without their prefixes. */
+static void collect_app1(jpeg_saved_marker_ptr markers, aeic_jpeg_image *out) {
+    for (jpeg_saved_marker_ptr m = markers; m; m = m->next) {
+        if (m->marker != JPEG_APP0 + 1) continue;
+        if (!out->exif && m->data_length > 6 && memcmp(m->data, exif_prefix, 6) == 0) {
+            out->exif = copy_bytes(m->data + 6, m->data_length - 6);
+            out->exif_size = out->exif ? m->data_length - 6 : 0;
+        } else if (!out->xmp && m->data_length > sizeof xmp_prefix && memcmp(m->data, xmp_prefix, sizeof xmp_prefix) == 0) {
+            out->xmp = copy_bytes(m->data + sizeof xmp_prefix, m->data_length - sizeof xmp_prefix);
+            out->xmp_size = out->xmp ? m->data_length - sizeof xmp_prefix : 0;
+        }
+    }
+}
+
+static void free_metadata(aeic_jpeg_image *out) {
+    free(out->icc);
+    free(out->exif);
+    free(out->xmp);
+    out->icc = out->exif = out->xmp = NULL;
+    out->icc_size = out->exif_size = out->xmp_size = 0;
 }
 
 static void cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, size_t pixels, int inverted) {
@@ -90,6 +120,7 @@ int aeic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (setjmp(err.jump)) {
         free(pixels);
         free(cmyk);
+        free_metadata(out);
         jpeg_destroy_decompress(&cinfo);
         return -1;
     }
@@ -100,6 +131,7 @@ int aeic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     }
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(&cinfo, TRUE);
 
     if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
@@ -107,9 +139,15 @@ int aeic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                  cinfo.image_width, cinfo.image_height, (unsigned long long)max_pixels);
         longjmp(err.jump, 1);
     }
-    int orientation = 1;
-    for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next)
-        if (m->marker == JPEG_APP0 + 1) orientation = exif_orientation(m->data, m->data_length);
+    collect_app1(cinfo.marker_list, out);
+    int orientation = out->exif ? exif_orientation(out->exif, out->exif_size) : 1;
+    JOCTET *icc = NULL;
+    unsigned int icc_size = 0;
+    /* A profile split across markers that do not fit together is left out, not an error. */
+    if (jpeg_read_icc_profile(&cinfo, &icc, &icc_size)) {
+        out->icc = icc;
+        out->icc_size = icc_size;
+    }
 
     int is_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     int channels = cinfo.num_components == 1 ? 1 : 3;
@@ -142,9 +180,19 @@ int aeic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     return 0;
 }
 
+/* One APP1 marker holding `prefix` and then `data`; left out when too long for a marker. */
+static void write_app1(j_compress_ptr cinfo, const char *prefix, size_t prefix_size,
+                       const uint8_t *data, size_t size) {
+    if (size == 0 || prefix_size + size > 65533) return;
+    jpeg_write_m_header(cinfo, JPEG_APP0 + 1, (unsigned int)(prefix_size + size));
+    for (size_t i = 0; i < prefix_size; i++) jpeg_write_m_byte(cinfo, prefix[i]);
+    for (size_t i = 0; i < size; i++) jpeg_write_m_byte(cinfo, data[i]);
+}
+
 int aeic_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                     int quality, int subsample420, uint8_t **out, size_t *out_size,
-                     char *message, size_t message_size) {
+                     int quality, int subsample420, const uint8_t *icc, size_t icc_size,
+                     const uint8_t *exif, size_t exif_size, const uint8_t *xmp, size_t xmp_size,
+                     uint8_t **out, size_t *out_size, char *message, size_t message_size) {
     struct jpeg_compress_struct cinfo;
     error_manager err;
     unsigned char *volatile buffer = NULL;
@@ -177,6 +225,9 @@ int aeic_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int
         cinfo.comp_info[0].v_samp_factor = f;
     }
     jpeg_start_compress(&cinfo, TRUE);
+    write_app1(&cinfo, exif_prefix, sizeof exif_prefix, exif, exif_size);
+    write_app1(&cinfo, xmp_prefix, sizeof xmp_prefix, xmp, xmp_size);
+    if (icc_size) jpeg_write_icc_profile(&cinfo, icc, (unsigned int)icc_size);
     size_t stride = (size_t)width * channels;
     while (cinfo.next_scanline < height) {
         JSAMPROW row = (JSAMPROW)(pixels + cinfo.next_scanline * stride);

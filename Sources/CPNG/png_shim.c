@@ -23,6 +23,50 @@ static void on_warning(png_structp png, png_const_charp msg) { (void)png; (void)
 
 typedef struct { const uint8_t *data; size_t size, offset; } memory_reader;
 
+static const char xmp_key[] = "XML:com.adobe.xmp";
+
+/* A malloc'd copy of n bytes (NULL when there are none or no memory: metadata is optional). */
+static uint8_t *copy_bytes(const void *src, size_t n) {
+    uint8_t *p = n ? malloc(n) : NULL;
+    if (p) memcpy(p, src, n);
+    return p;
+}
+
+/* The ICC profile, EXIF and XMP that libpng collected (before and after the pixels). */
+static void collect_metadata(png_structp png, png_infop info, aeic_png_image *out) {
+    png_charp name;
+    int compression;
+    png_bytep profile;
+    png_uint_32 profile_size;
+    if (png_get_iCCP(png, info, &name, &compression, &profile, &profile_size) && !out->icc) {
+        out->icc = copy_bytes(profile, profile_size);
+        out->icc_size = out->icc ? profile_size : 0;
+    }
+    png_bytep exif;
+    png_uint_32 exif_size;
+    if (png_get_eXIf_1(png, info, &exif_size, &exif) && !out->exif) {
+        out->exif = copy_bytes(exif, exif_size);
+        out->exif_size = out->exif ? exif_size : 0;
+    }
+    png_textp text;
+    int count = 0;
+    png_get_text(png, info, &text, &count);
+    for (int i = 0; i < count && !out->xmp; i++) {
+        if (strcmp(text[i].key, xmp_key) != 0) continue;
+        size_t size = text[i].compression >= PNG_ITXT_COMPRESSION_NONE ? text[i].itxt_length : text[i].text_length;
+        out->xmp = copy_bytes(text[i].text, size);
+        out->xmp_size = out->xmp ? size : 0;
+    }
+}
+
+static void free_metadata(aeic_png_image *out) {
+    free(out->icc);
+    free(out->exif);
+    free(out->xmp);
+    out->icc = out->exif = out->xmp = NULL;
+    out->icc_size = out->exif_size = out->xmp_size = 0;
+}
+
 static void read_memory(png_structp png, png_bytep out, png_size_t count) {
     memory_reader *r = png_get_io_ptr(png);
     if (count > r->size - r->offset) png_error(png, "unexpected end of file");
@@ -48,6 +92,7 @@ int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (setjmp(ctx.jump)) {
         free(rows);
         free(pixels);
+        free_metadata(out);
         png_destroy_read_struct(&png, &info, NULL);
         return -1;
     }
@@ -79,7 +124,8 @@ int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (!pixels || !rows) png_error(png, "out of memory");
     for (uint32_t y = 0; y < height; y++) rows[y] = pixels + row_bytes * y;
     png_read_image(png, rows);
-    png_read_end(png, NULL);
+    png_read_end(png, info);   /* into info: an eXIf or iTXt may follow the pixels */
+    collect_metadata(png, info, out);
 
     free(rows);
     png_destroy_read_struct(&png, &info, NULL);
@@ -110,8 +156,9 @@ static void write_memory(png_structp png, png_bytep in, png_size_t count) {
 static void flush_memory(png_structp png) { (void)png; }
 
 int aeic_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                    int bit_depth, uint8_t **out, size_t *out_size,
-                    char *message, size_t message_size) {
+                    int bit_depth, const uint8_t *icc, size_t icc_size, const uint8_t *exif,
+                    size_t exif_size, const uint8_t *xmp, size_t xmp_size, uint8_t **out,
+                    size_t *out_size, char *message, size_t message_size) {
     static const int color_types[] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                       PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
     *out = NULL;
@@ -126,8 +173,10 @@ int aeic_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int 
     png_infop info = png_create_info_struct(png);
     memory_writer writer = {0};
     size_t row_bytes = (size_t)width * channels * (bit_depth / 8);
+    char *volatile xmp_text = NULL;
     if (setjmp(ctx.jump)) {
         free(writer.data);
+        free(xmp_text);
         png_destroy_write_struct(&png, &info);
         return -1;
     }
@@ -135,12 +184,26 @@ int aeic_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int 
     png_set_write_fn(png, &writer, write_memory, flush_memory);
     png_set_IHDR(png, info, width, height, bit_depth, color_types[channels],
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    /* A profile libpng finds unusable for this image is dropped with a warning, not an error. */
+    png_set_benign_errors(png, 1);
+    if (icc_size) png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, icc, (png_uint_32)icc_size);
+    if (exif_size) png_set_eXIf_1(png, info, (png_uint_32)exif_size, (png_bytep)exif);
+    if (xmp_size) {
+        /* libpng measures text with strlen: a terminated copy, cut at any NUL inside. */
+        xmp_text = malloc(xmp_size + 1);
+        if (!xmp_text) png_error(png, "out of memory");
+        memcpy(xmp_text, xmp, xmp_size);
+        xmp_text[xmp_size] = 0;
+        png_text text = {.compression = PNG_ITXT_COMPRESSION_NONE, .key = (png_charp)xmp_key, .text = xmp_text};
+        png_set_text(png, info, &text, 1);
+    }
     png_write_info(png, info);
     if (bit_depth == 16) png_set_swap(png);
     for (uint32_t y = 0; y < height; y++)
         png_write_row(png, (png_const_bytep)(pixels + row_bytes * y));
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
+    free(xmp_text);
     *out = writer.data;
     *out_size = writer.size;
     return 0;

@@ -9,6 +9,8 @@ public struct Image: Equatable, Sendable {
     /// C planes of H×W samples, row-major within a plane.
     public var samples: [Float]
     public var alpha: [Float]?
+    /// The source file's colour profile and EXIF/XMP blocks, for writers that keep them.
+    public var metadata = Metadata()
 
     public init(width: Int, height: Int, channels: Int, samples: [Float], alpha: [Float]? = nil) {
         precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
@@ -35,14 +37,17 @@ public struct Image: Equatable, Sendable {
 
     /// This image's pixel format (channels, alpha) with new colour from RGB planes.
     public func replacingColour(with rgb: [Float]) -> Image {
-        Image(rgb: rgb, width: width, height: height, channels: channels, alpha: alpha)
+        var image = Image(rgb: rgb, width: width, height: height, channels: channels, alpha: alpha)
+        image.metadata = metadata
+        return image
     }
 
     /// The same picture with three channels (grey is replicated).
     public func rgb() -> Image {
         guard channels == 1 else { return self }
-        return Image(width: width, height: height, channels: 3,
-                     samples: samples + samples + samples, alpha: alpha)
+        var image = Image(width: width, height: height, channels: 3, samples: samples + samples + samples, alpha: alpha)
+        image.metadata = metadata
+        return image
     }
 }
 

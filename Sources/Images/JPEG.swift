@@ -1,7 +1,8 @@
 import CJPEG
 
 /// JPEG through libjpeg-turbo: baseline, progressive, grey and CMYK/YCCK in; EXIF
-/// orientation applied on read.
+/// orientation applied on read (and the EXIF block's orientation reset to 1); ICC, EXIF and
+/// XMP kept.
 public enum JPEG {
     public enum Subsampling: String, CaseIterable, Sendable { case s420 = "420", s444 = "444" }
 
@@ -20,7 +21,7 @@ public enum JPEG {
                              &decoded, &message, message.count)
         }
         guard status == 0 else { throw ImageError.corrupt(String(cString: message)) }
-        defer { aeic_jpeg_free(decoded.pixels) }
+        defer { [decoded.pixels, decoded.icc, decoded.exif, decoded.xmp].forEach { aeic_jpeg_free(UnsafeMutableRawPointer($0)) } }
         let width = Int(decoded.width), height = Int(decoded.height)
         let channels = Int(decoded.channels)
         let wide = (0..<width * height * channels).map { UInt16(decoded.pixels[$0]) }
@@ -29,7 +30,11 @@ public enum JPEG {
                   colour: channels, maximum: 255)
         }
         let warnings = decoded.warnings > 0 ? [String(cString: message)] : []
-        return Decoded(image: image.oriented(exif: Int(decoded.orientation)), warnings: warnings)
+        var upright = image.oriented(exif: Int(decoded.orientation))
+        upright.metadata = Metadata(icc: block(decoded.icc, decoded.icc_size),
+                                    exif: block(decoded.exif, decoded.exif_size).map(Metadata.resettingOrientation),
+                                    xmp: block(decoded.xmp, decoded.xmp_size))
+        return Decoded(image: upright, warnings: warnings)
     }
 
     public static func encode(_ image: Image, quality: Int,
@@ -38,10 +43,11 @@ public enum JPEG {
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 256)
+        let (icc, exif, xmp) = (image.metadata.icc ?? [], image.metadata.exif ?? [], image.metadata.xmp ?? [])
         let status = aeic_jpeg_encode(bytes, UInt32(image.width), UInt32(image.height),
                                       Int32(image.channels), Int32(min(max(quality, 1), 100)),
-                                      subsampling == .s420 ? 1 : 0, &out, &size,
-                                      &message, message.count)
+                                      subsampling == .s420 ? 1 : 0, icc, icc.count, exif, exif.count,
+                                      xmp, xmp.count, &out, &size, &message, message.count)
         guard status == 0, let out else { throw ImageError.corrupt(String(cString: message)) }
         defer { aeic_jpeg_free(out) }
         return Array(UnsafeBufferPointer(start: out, count: size))

@@ -15,6 +15,7 @@ struct Compress: ParsableCommand {
     @OptionGroup var refinementOptions: RefinementOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var inputOptions: InputOptions
+    @Flag(help: "Leave out the colour profile and the EXIF and XMP metadata (kept by default).") var strip = false
     @Flag(name: .shortAndLong, help: "Print size, bits per pixel, PSNR and time.") var verbose = false
 
     func validate() throws {
@@ -37,7 +38,7 @@ struct Compress: ParsableCommand {
         }
         let start = Date()
         let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality,
-                                   refinement: refinement)
+                                   refinement: refinement, chunks: image.metadata.kept(strip: strip, source: input).chunks)
         let seconds = Date().timeIntervalSince(start)
         try FileIO.write(bytes, to: output, force: force)
         let outcome = Batch.Outcome(inputBytes: input == "-" ? 0 : FileIO.size(input), outputBytes: bytes.count,
@@ -79,7 +80,8 @@ struct Decompress: ParsableCommand {
         do { decoded = try codec.decompress(bytes, maxPixels: inputOptions.maxPixels) }
         catch { throw CLIError(input, error) }
         let seconds = Date().timeIntervalSince(start)
-        let image = Image(decoded)
+        var image = Image(decoded)
+        image.metadata = Metadata(chunks: decoded.chunks)
         let written = try imageOutput.write(image, to: output, force: force)
         if verbose {
             warn(String(format: "%@: %dx%d from %d bytes, %.2f s", output, image.width, image.height, bytes.count, seconds))

@@ -15,6 +15,8 @@ struct Info: ParsableCommand {
         let version: Int, width: Int, height: Int, channels: Int, alpha: Bool
         let colour_space: String, quality: Int, latent_channels: Int, latent_shape: [Int]
         let model: String, latent_bytes: Int, alpha_bytes: Int, file_bytes: Int, bpp: Double
+        /// Each chunk as "TAG (N bytes)": the metadata carried beside the image.
+        let chunks: [String]
 
         init(_ file: Container, bytes: Int) {
             (version, width, height, channels) = (Int(Container.version), file.width, file.height, file.channels)
@@ -23,12 +25,14 @@ struct Info: ParsableCommand {
             model = String(format: "%016llx", file.modelIdentity)
             (latent_bytes, alpha_bytes, file_bytes) = (file.latents.count, file.alpha.count, bytes)
             bpp = (Double(bytes * 8) / Double(file.width * file.height) * 1e4).rounded() / 1e4
+            chunks = file.chunks.map { "\($0.tag.trimmingCharacters(in: .whitespaces)) (\($0.data.count) bytes)" }
         }
 
         /// (name, value) in declaration order, for the text form.
         var fields: [(String, String)] {
             Mirror(reflecting: self).children.map { child in
-                let value = (child.value as? [Int]).map { "[\($0.map(String.init).joined(separator: ", "))]" } ?? "\(child.value)"
+                let value = (child.value as? [Int]).map { "[\($0.map(String.init).joined(separator: ", "))]" }
+                    ?? (child.value as? [String]).map { $0.joined(separator: ", ") } ?? "\(child.value)"
                 return (child.label!, value)
             }
         }

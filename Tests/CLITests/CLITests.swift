@@ -120,7 +120,7 @@ final class CLITests: TemporaryFolderTestCase {
 
 final class CodecCLITests: TemporaryFolderTestCase {
     func testInfoJSONIsExact() throws {
-        for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
+        for stem in ["rgb-q50", "grey-q20", "rgba-q80", "rgb-icc-q60"] {
             let result = try AEIC.run(["info", AEIC.fixture("golden/\(stem).aeic"), "--json"])
             XCTAssertEqual(result.status, 0, result.stderr)
             let expected = try String(contentsOfFile: AEIC.fixture("golden/\(stem).info.json"), encoding: .utf8)

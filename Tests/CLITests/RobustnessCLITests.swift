@@ -52,7 +52,7 @@ final class RobustnessCLITests: TemporaryFolderTestCase {
     func testGoldenFilesDecodeAlikeUnderEveryKernel() throws {
         for core in cores {
             for (precision, levels) in [("float32", 1.5), ("bfloat16", 4.5)] {
-                for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
+                for stem in ["rgb-q50", "grey-q20", "rgba-q80", "rgb-icc-q60"] {
                     let out = path("\(stem)-\(core)-\(precision).png")
                     let result = try run(["decompress", AEIC.fixture("golden/\(stem).aeic"), "-o", out, "--precision", precision],
                                          environment: ["OPENBLAS_CORETYPE": core])

@@ -23,7 +23,7 @@ final class GoldenTests: XCTestCase {
 
     func testGoldenFilesDecode() throws {
         let codec = try ImageCodec(modelFile: XCTUnwrap(ImageCodec.defaultModelBytes()))
-        for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
+        for stem in ["rgb-q50", "grey-q20", "rgba-q80", "rgb-icc-q60"] {
             let decoded = try codec.decompress(try load("fixtures/golden/\(stem).aeic"), maxPixels: 1 << 20)
             let expected = try ImageFile.decode(try load("fixtures/golden/\(stem).png"))
             let actual = Image(rgb: decoded.rgb.data, width: decoded.rgb.w, height: decoded.rgb.h,
@@ -45,7 +45,7 @@ final class GoldenTests: XCTestCase {
         let bytes = try XCTUnwrap(ImageCodec.defaultModelBytes())
         let float32 = try ImageCodec(modelFile: bytes)
         let bfloat16 = try ImageCodec(modelFile: bytes, compute: Compute(precision: .bfloat16))
-        for stem in ["rgb-q50", "grey-q20", "rgba-q80"] {
+        for stem in ["rgb-q50", "grey-q20", "rgba-q80", "rgb-icc-q60"] {
             let file = try load("fixtures/golden/\(stem).aeic")
             let container = try Container(decoding: file, maxPixels: 1 << 20)
             XCTAssertEqual(try float32.decodeLatents(container), try bfloat16.decodeLatents(container), stem)

@@ -76,6 +76,22 @@ final class ImageCodecTests: XCTestCase {
         }
     }
 
+    /// Chunks come back as they went in, unknown tags included (the caller skips those); a
+    /// file of the previous format version is refused with both versions named.
+    func testChunksTravelAndOlderVersionsAreNamed() throws {
+        let codec = try tinyCodec()
+        let chunks = [Container.Chunk(tag: "ICCP", data: [1, 2, 3]), Container.Chunk(tag: "ZZZZ", data: [])]
+        let bytes = codec.compress(testImage(h: 16, w: 16), alpha: nil, channels: 3, quality: 50, chunks: chunks)
+        XCTAssertEqual(try codec.decompress(bytes, maxPixels: 1000).chunks, chunks)
+        XCTAssertEqual(try codec.decompress(codec.compress(testImage(h: 16, w: 16), alpha: nil, channels: 3, quality: 50),
+                                            maxPixels: 1000).chunks, [])
+        var old = bytes
+        old[4] = 1
+        XCTAssertThrowsError(try codec.decompress(Container.resealed(old), maxPixels: 1000)) {
+            XCTAssertEqual("\($0)", "the file is .aeic version 1; this aeic reads version 2")
+        }
+    }
+
     func testHeaderErrorsAreNamed() throws {
         let codec = try tinyCodec()
         let bytes = codec.compress(testImage(h: 16, w: 16), alpha: nil, channels: 3, quality: 50)

@@ -11,6 +11,11 @@ typedef struct {
     int channels;
     int bit_depth;
     uint8_t *pixels;     /* malloc'd; free with aeic_png_free */
+    /* Metadata, each malloc'd (free with aeic_png_free) or NULL: the ICC profile of iCCP
+       (decompressed), the TIFF-structured EXIF of eXIf, the XMP packet of the
+       XML:com.adobe.xmp iTXt. */
+    uint8_t *icc, *exif, *xmp;
+    size_t icc_size, exif_size, xmp_size;
 } aeic_png_image;
 
 /// Decodes a whole PNG from memory. Returns 0 on success, -1 on error with a message in
@@ -19,10 +24,12 @@ int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                     aeic_png_image *out, char *message, size_t message_size);
 
 /// Encodes interleaved samples (8-bit bytes, or native-endian uint16 when bit_depth is 16)
-/// into a malloc'd PNG in `*out`. Returns 0, or -1 with a message.
+/// into a malloc'd PNG in `*out`, with the metadata given (sizes 0 for none) as iCCP, eXIf
+/// and iTXt chunks. Returns 0, or -1 with a message.
 int aeic_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                    int bit_depth, uint8_t **out, size_t *out_size,
-                    char *message, size_t message_size);
+                    int bit_depth, const uint8_t *icc, size_t icc_size, const uint8_t *exif,
+                    size_t exif_size, const uint8_t *xmp, size_t xmp_size, uint8_t **out,
+                    size_t *out_size, char *message, size_t message_size);
 
 void aeic_png_free(void *p);
 #endif

@@ -62,13 +62,14 @@ public final class ImageCodec {
         return Tensor(n: 1, c: inverse.count, h: geometry.yHeight, w: geometry.yWidth, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
     }
 
-    /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]).
+    /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]), with
+    /// `chunks` (metadata) carried as they are.
     /// `channels` is the source's colour channel count (1 for grey, which comes back grey).
     /// With `refinement`, the encoder searches for latents that code x at a lower
     /// rate–distortion cost than g_a's (slower; the decoder is the same), for images up to
     /// `LatentRefinement.maxPixels`.
     public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int,
-                         refinement: LatentRefinement = .none) -> [UInt8] {
+                         refinement: LatentRefinement = .none, chunks: [Container.Chunk] = []) -> [UInt8] {
         precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
         precondition(Quality.range.contains(quality), "quality must be 1…100")
         let (y, yHat) = analyse(x, quality: quality)
@@ -82,7 +83,7 @@ public final class ImageCodec {
         } ?? []
         return Container(flags: alpha == nil ? [] : .alpha, width: x.w, height: x.h,
                          channels: channels, quality: quality, latentChannels: model.architecture.M,
-                         modelIdentity: identity, latents: encoder.finish(), alpha: alphaBytes).encoded
+                         modelIdentity: identity, latents: encoder.finish(), alpha: alphaBytes, chunks: chunks).encoded
     }
 
     public struct Decoded {
@@ -90,6 +91,7 @@ public final class ImageCodec {
         public var alpha: [Float]?
         /// The source's colour channels (1: grey, coded as RGB; the caller turns it back).
         public var channels: Int
+        public var chunks: [Container.Chunk]
     }
 
     /// Decodes a `.aeic` file made with this model.
@@ -103,7 +105,7 @@ public final class ImageCodec {
             ? AlphaPlane.decode(file.alpha, width: file.width, count: file.width * file.height).map { Float($0) / 255 }
             : nil
         let rgb = synthesise(yHat, quality: file.quality, height: file.height, width: file.width)
-        return Decoded(rgb: rgb, alpha: alpha, channels: file.channels)
+        return Decoded(rgb: rgb, alpha: alpha, channels: file.channels, chunks: file.chunks)
     }
 
     /// The integer latents of a validated container, exactly as the encoder coded them.

@@ -2,16 +2,29 @@ import NN
 import Serialization
 
 /// The `.aeic` file (byte layout in FORMAT.md): a fixed 40-byte header with its own CRC,
-/// then the range-coded latents, the optional alpha plane and a CRC-32 of both payloads.
+/// then the range-coded latents, the optional alpha plane, optional tagged chunks (the
+/// source's colour profile and EXIF/XMP) and a CRC-32 of all three.
 public struct Container: Equatable, Sendable {
     public static let magic: [UInt8] = Array("AEIC".utf8)
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     static let headerSize = 40
 
     public struct Flags: OptionSet, Sendable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         public static let alpha = Flags(rawValue: 1)
+        public static let chunks = Flags(rawValue: 2)
+    }
+
+    /// A tagged block carried beside the image: a four-character tag and its bytes. Readers
+    /// keep the tags they know and skip the rest.
+    public struct Chunk: Equatable, Sendable {
+        public var tag: String
+        public var data: [UInt8]
+        public init(tag: String, data: [UInt8]) {
+            precondition(tag.utf8.count == 4, "a chunk tag has four bytes")
+            (self.tag, self.data) = (tag, data)
+        }
     }
 
     public var flags: Flags
@@ -26,6 +39,7 @@ public struct Container: Equatable, Sendable {
     public var modelIdentity: UInt64
     public var latents: [UInt8]
     public var alpha: [UInt8]
+    public var chunks: [Chunk] = []
 
     public var geometry: LatentGeometry { LatentGeometry(height: height, width: width) }
     public var latentHeight: Int { geometry.yHeight }
@@ -47,9 +61,16 @@ public struct Container: Equatable, Sendable {
         w.u32(UInt32(latents.count))
         w.u32(UInt32(alpha.count))
         w.u32(CRC32.checksum(w.bytes))
-        w.raw(latents)
-        w.raw(alpha)
-        w.u32(CRC32.checksum(latents + alpha))
+        var payload = ByteWriter()
+        payload.raw(latents)
+        payload.raw(alpha)
+        for chunk in chunks {
+            payload.raw(Array(chunk.tag.utf8))
+            payload.u32(UInt32(chunk.data.count))
+            payload.raw(chunk.data)
+        }
+        w.raw(payload.bytes)
+        w.u32(CRC32.checksum(payload.bytes))
         return w.bytes
     }
 
@@ -93,7 +114,7 @@ public struct Container: Equatable, Sendable {
             guard headerCRC == CRC32.checksum(bytes.prefix(Container.headerSize - 4)) else {
                 throw ContainerError.headerCRCMismatch
             }
-            guard flags.rawValue & ~Flags.alpha.rawValue == 0, colourSpace == 0,
+            guard flags.rawValue & ~(Flags.alpha.rawValue | Flags.chunks.rawValue) == 0, colourSpace == 0,
                   channels == 1 || channels == 3, Quality.range.contains(quality),
                   latentChannels > 0, width > 0, height > 0,
                   flags.contains(.alpha) == (alphaLength > 0)
@@ -102,21 +123,39 @@ public struct Container: Equatable, Sendable {
                   width <= 1 << 24, height <= 1 << 24
             else { throw ContainerError.tooLarge(width: width, height: height, limit: maxPixels) }
             guard latentLength <= r.remaining, alphaLength <= r.remaining - latentLength,
-                  r.remaining - latentLength - alphaLength == 4
-            else { throw r.remaining - latentLength - alphaLength < 4 ? ContainerError.truncated : ContainerError.trailingBytes }
-            latents = Array(try r.raw(latentLength))
-            alpha = Array(try r.raw(alphaLength))
-            guard try r.u32() == CRC32.checksum(latents + alpha) else { throw ContainerError.payloadCRCMismatch }
+                  r.remaining - latentLength - alphaLength >= 4
+            else { throw ContainerError.truncated }
+            let chunkLength = r.remaining - latentLength - alphaLength - 4
+            guard flags.contains(.chunks) || chunkLength == 0 else { throw ContainerError.trailingBytes }
+            let payload = Array(try r.raw(latentLength + alphaLength + chunkLength))
+            guard try r.u32() == CRC32.checksum(payload) else { throw ContainerError.payloadCRCMismatch }
+            latents = Array(payload[..<latentLength])
+            alpha = Array(payload[latentLength..<(latentLength + alphaLength)])
+            chunks = try Container.chunks(payload[(latentLength + alphaLength)...])
         } catch is ByteReader.Truncated {
             throw ContainerError.truncated
         }
     }
 
+    /// The chunks of the bytes after the alpha payload: tag, u32 length, bytes, to the end.
+    static func chunks(_ bytes: ArraySlice<UInt8>) throws -> [Chunk] {
+        var r = ByteReader(Array(bytes)), out: [Chunk] = []
+        while r.remaining > 0 {
+            guard r.remaining >= 8 else { throw ContainerError.badField }
+            let tag = Array(try r.raw(4)), length = Int(try r.u32())
+            guard tag.allSatisfy({ (0x20...0x7E).contains($0) }), length <= r.remaining else { throw ContainerError.badField }
+            out.append(Chunk(tag: String(decoding: tag, as: UTF8.self), data: Array(try r.raw(length))))
+        }
+        return out
+    }
+
+    /// A container; the chunks flag follows `chunks`.
     public init(flags: Flags, width: Int, height: Int, channels: Int, quality: Int,
-                latentChannels: Int, modelIdentity: UInt64, latents: [UInt8], alpha: [UInt8]) {
+                latentChannels: Int, modelIdentity: UInt64, latents: [UInt8], alpha: [UInt8], chunks: [Chunk] = []) {
         (self.flags, self.width, self.height, self.channels) = (flags, width, height, channels)
         (self.quality, self.latentChannels, self.modelIdentity) = (quality, latentChannels, modelIdentity)
-        (self.latents, self.alpha) = (latents, alpha)
+        (self.latents, self.alpha, self.chunks) = (latents, alpha, chunks)
+        if chunks.isEmpty { self.flags.remove(.chunks) } else { self.flags.insert(.chunks) }
     }
 }
 
