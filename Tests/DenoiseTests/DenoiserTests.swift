@@ -21,12 +21,6 @@ final class DenoiserTests: XCTestCase {
         }
     }
 
-    func testCoresCoverTheLengthOnTheGrid() {
-        XCTAssertEqual(cores(1000, tile: 768, granularity: 8), [0..<504, 504..<1000])
-        XCTAssertEqual(cores(768, tile: 768, granularity: 8), [0..<768])
-        XCTAssertEqual(cores(5, tile: 768, granularity: 8), [0..<5])
-    }
-
     /// A model file loads back to the same network (Float16 parameters), and a file of
     /// another kind is refused with both kinds named.
     func testModelFileRoundTripAndWrongKind() throws {

@@ -16,4 +16,10 @@ final class WindowTests: XCTestCase {
         canvas.paste(t.window(y: 0, x: 0, height: 2, width: 3), from: (1, 1), height: 1, width: 2, to: (0, 0))
         XCTAssertEqual(canvas.data, [5, 6, 0, 0, 0, 0, 11, 12, 0, 0, 0, 0])
     }
+
+    func testCoresCoverTheLengthOnTheGrid() {
+        XCTAssertEqual(cores(1000, tile: 768, granularity: 8), [0..<504, 504..<1000])
+        XCTAssertEqual(cores(768, tile: 768, granularity: 8), [0..<768])
+        XCTAssertEqual(cores(5, tile: 768, granularity: 8), [0..<5])
+    }
 }

@@ -37,19 +37,33 @@ public final class ImageCodec {
         model.configureTransforms(compute)
     }
 
-    /// y = g_a(x) with x padded to a multiple of 16, and the quantized latents
-    /// ŷ = round(y·g) at `quality`.
-    public func analyse(_ x: Tensor, quality: Int) -> (y: Tensor, yHat: [Int32]) {
-        let y = model.g_a.infer(ImageCodec.padded(x))
+    /// How the transforms cut an image: cores of at most `tile` latents (768 pixels, so that
+    /// a Kodak-sized photo is one tile) with `margin` latents of context on every side, more
+    /// than g_a's and g_s's reach (under 2 latents), so that tiles change nothing but memory.
+    public struct Tiles: Sendable {
+        public var tile = 48, margin = 3
+        public init() {}
+    }
+
+    /// y = g_a(x) with x padded to a multiple of 16 (by repeating its last row and column),
+    /// computed tile by tile, and the quantized latents ŷ = round(y·g) at `quality`.
+    public func analyse(_ x: Tensor, quality: Int, tiles: Tiles = Tiles()) -> (y: Tensor, yHat: [Int32]) {
+        let geometry = LatentGeometry(height: x.h, width: x.w)
+        let y = x.tiled(outChannels: model.architecture.M, grid: (geometry.yHeight, geometry.yWidth),
+                        inScale: LatentGeometry.analysisFactor, tile: tiles.tile, margin: tiles.margin, edge: .replicate) {
+            model.g_a.infer($0)
+        }
         let gain = model.gains.vectors(at: model.gains.position(quality: quality)).gain
         let plane = y.planeSize
         return (y, (0..<y.count).map { Int32((y.data[$0] * gain[$0 / plane]).rounded()) })
     }
 
-    /// x̂ = g_s(ŷ·g⁻), cropped to `height`×`width` and clamped to [0, 1].
-    public func synthesise(_ yHat: [Int32], quality: Int, height: Int, width: Int) -> Tensor {
+    /// x̂ = g_s(ŷ·g⁻) computed tile by tile, cropped to `height`×`width` and clamped to [0, 1].
+    public func synthesise(_ yHat: [Int32], quality: Int, height: Int, width: Int, tiles: Tiles = Tiles()) -> Tensor {
         let inverse = model.gains.vectors(at: model.gains.position(quality: quality)).inverse
-        let full = model.g_s.infer(ImageCodec.dequantized(yHat, inverse: inverse, height: height, width: width))
+        let v = ImageCodec.dequantized(yHat, inverse: inverse, height: height, width: width)
+        let full = v.tiled(outChannels: 3, grid: (v.h, v.w), outScale: LatentGeometry.analysisFactor,
+                           tile: tiles.tile, margin: tiles.margin) { model.g_s.infer($0) }
         // Written so that NaN (from a damaged model) maps to 0 instead of passing through.
         return full.window(y: 0, x: 0, height: height, width: width).map { $0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0 }
     }
@@ -115,12 +129,5 @@ public final class ImageCodec {
         let yHat = try schedule.decode(count: file.latentChannels * file.geometry.yPlane, from: &decoder)
         guard !decoder.isDamaged else { throw ContainerError.corruptPayload }
         return yHat
-    }
-
-    /// `x` extended to whole latents (a multiple of 16) by repeating its last row and column.
-    static func padded(_ x: Tensor) -> Tensor {
-        let geometry = LatentGeometry(height: x.h, width: x.w)
-        guard geometry.paddedHeight != x.h || geometry.paddedWidth != x.w else { return x }
-        return x.window(y: 0, x: 0, height: geometry.paddedHeight, width: geometry.paddedWidth, edge: .replicate)
     }
 }
