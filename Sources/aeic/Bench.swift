@@ -9,7 +9,7 @@ import Training
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed (medians of repeated runs, with the peer from the same run).",
-        subcommands: [BenchNN.self, BenchTrain.self, BenchModel.self, BenchEntropy.self, BenchSystem.self])
+        subcommands: [BenchNN.self, BenchTrain.self, BenchModel.self, BenchEntropy.self, BenchSystem.self, BenchScale.self])
 }
 
 /// Options every benchmark shares.
