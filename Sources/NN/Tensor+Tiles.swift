@@ -13,21 +13,35 @@ extension Tensor {
                       tile: Int, margin: Int, granularity: Int = 1, edge: Edge = .reflect,
                       _ f: (Tensor) -> Tensor) -> Tensor {
         precondition(n == 1, "tiles of one image")
-        let limit = (h: roundUp(grid.h, granularity), w: roundUp(grid.w, granularity))
         var out = Tensor(n: 1, c: outChannels, h: outScale * grid.h, w: outScale * grid.w)
-        for rows in cores(grid.h, tile: tile, granularity: granularity) {
-            for cols in cores(grid.w, tile: tile, granularity: granularity) {
-                let (top, left) = (max(0, rows.lowerBound - margin), max(0, cols.lowerBound - margin))
-                let bottom = min(limit.h, roundUp(rows.upperBound, granularity) + margin)
-                let right = min(limit.w, roundUp(cols.upperBound, granularity) + margin)
-                let y = f(window(y: inScale * top, x: inScale * left, height: inScale * (bottom - top),
-                                 width: inScale * (right - left), edge: edge))
-                out.paste(y, from: (outScale * (rows.lowerBound - top), outScale * (cols.lowerBound - left)),
-                          height: outScale * rows.count, width: outScale * cols.count,
-                          to: (outScale * rows.lowerBound, outScale * cols.lowerBound))
-            }
+        for t in Tile.grid(grid, tile: tile, margin: margin, granularity: granularity) {
+            let w = t.window
+            let y = f(window(y: inScale * w.rows.lowerBound, x: inScale * w.cols.lowerBound, height: inScale * w.rows.count,
+                             width: inScale * w.cols.count, edge: edge))
+            out.paste(y, from: (outScale * (t.core.rows.lowerBound - w.rows.lowerBound), outScale * (t.core.cols.lowerBound - w.cols.lowerBound)),
+                      height: outScale * t.core.rows.count, width: outScale * t.core.cols.count,
+                      to: (outScale * t.core.rows.lowerBound, outScale * t.core.cols.lowerBound))
         }
         return out
+    }
+}
+
+/// One tile of a grid: the core it computes and the window, with margins, it reads.
+public struct Tile: Sendable {
+    public var core: (rows: Range<Int>, cols: Range<Int>)
+    public var window: (rows: Range<Int>, cols: Range<Int>)
+
+    /// The tiles of `grid` (see `Tensor.tiled`), row by row.
+    public static func grid(_ grid: (h: Int, w: Int), tile: Int, margin: Int, granularity: Int = 1) -> [Tile] {
+        let limit = (h: roundUp(grid.h, granularity), w: roundUp(grid.w, granularity))
+        let widen = { (core: Range<Int>, limit: Int) in
+            max(0, core.lowerBound - margin)..<min(limit, roundUp(core.upperBound, granularity) + margin)
+        }
+        return cores(grid.h, tile: tile, granularity: granularity).flatMap { rows in
+            cores(grid.w, tile: tile, granularity: granularity).map { cols in
+                Tile(core: (rows, cols), window: (widen(rows, limit.h), widen(cols, limit.w)))
+            }
+        }
     }
 }
 

@@ -48,6 +48,21 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// Adds `source` (the same N and C) into the same-sized region at `at`: the adjoint of
+    /// `window`, for gradients of overlapping windows.
+    public mutating func add(_ source: Tensor, at: (y: Int, x: Int)) {
+        precondition(source.n == n && source.c == c && at.y >= 0 && at.x >= 0 && at.y + source.h <= h && at.x + source.w <= w,
+                     "add out of bounds")
+        for plane in 0..<(n * c) {
+            for r in 0..<source.h {
+                let src = plane * source.planeSize + r * source.w, dst = plane * planeSize + (at.y + r) * w + at.x
+                for k in 0..<source.w { data[dst + k] += source.data[src + k] }
+            }
+        }
+    }
+}
+
 /// `i` mirrored into 0..<n about the edge samples (…, 2, 1, 0, 1, 2, …, n−2, n−1, n−2, …).
 func reflect(_ i: Int, _ n: Int) -> Int {
     guard n > 1 else { return 0 }

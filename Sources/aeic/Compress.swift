@@ -33,9 +33,6 @@ struct Compress: ParsableCommand {
     func compress(_ input: String, to output: String, force: Bool, _ codec: ImageCodec) throws -> Batch.Outcome {
         let image = try inputOptions.readImage(input)
         let refinement = refinementOptions.refinement
-        if refinement.steps > 0 && !refinement.applies(toPixels: image.pixelCount) {
-            warn("--refine: \(input) is larger than \(LatentRefinement.maxPixels) pixels; coding it without refinement")
-        }
         let start = Date()
         let bytes = codec.compress(image.rgbTensor, alpha: image.alpha, channels: image.channels, quality: quality,
                                    refinement: refinement, chunks: image.metadata.kept(strip: strip, source: input).chunks)

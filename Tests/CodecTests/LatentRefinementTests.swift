@@ -30,6 +30,26 @@ final class LatentRefinementTests: XCTestCase {
         XCTAssertEqual(LatentRefinement.rateSlope(table, at: 0), 0, accuracy: 1e-5)
     }
 
+    /// The search's distortion and its gradient, computed tile by tile (so that any size fits
+    /// in memory), are those of the whole image in one piece, up to GEMM rounding.
+    func testTiledDistortionIsTheWholeImages() throws {
+        let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: 3)
+        let (h, w) = (70, 90)
+        let x = testImage(h: h, w: w)
+        var rng = SplitMix64(seed: 2)
+        let geometry = LatentGeometry(height: h, width: w)
+        let decoded = Tensor(n: 1, c: 4, h: geometry.yHeight, w: geometry.yWidth,
+                             data: (0..<4 * geometry.yPlane).map { _ in rng.uniform() * 4 - 2 })
+        var small = ImageCodec.Tiles()
+        small.tile = 2
+        let (a, da) = LatentRefinement.distortion(of: decoded, x, model: model, weight: 100, tiles: small, gradient: true)
+        let (b, db) = LatentRefinement.distortion(of: decoded, x, model: model, weight: 100, tiles: ImageCodec.Tiles(), gradient: true)
+        XCTAssertEqual(a, b, accuracy: 1e-5 * b)
+        XCTAssertTrue(db.data.contains { $0 != 0 })
+        for (p, q) in zip(da.data, db.data) { XCTAssertEqual(p, q, accuracy: 1e-5 * max(1, abs(q))) }
+        model.g_s.clearCache()
+    }
+
     /// Refined files decode with the unchanged decoder at every size, with either prior.
     func testRefinedFilesDecodeAtOddSizes() throws {
         for kind in Architecture.Kind.allCases {
@@ -39,7 +59,6 @@ final class LatentRefinementTests: XCTestCase {
                 let bytes = codec.compress(x, alpha: nil, channels: 3, quality: 40, refinement: LatentRefinement(steps: 3))
                 XCTAssertEqual(try codec.decompress(bytes, maxPixels: 1 << 20).rgb.shape, [1, 3, h, w], "\(kind) \(h)x\(w)")
             }
-            XCTAssertFalse(LatentRefinement(steps: 3).applies(toPixels: LatentRefinement.maxPixels + 1))
             XCTAssertFalse(codec.model.g_s.parameters.contains { $0.frozen || $0.grad.contains { $0 != 0 } },
                            "refinement leaves g_s as it found it")
         }

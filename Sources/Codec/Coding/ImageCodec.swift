@@ -80,8 +80,7 @@ public final class ImageCodec {
     /// `chunks` (metadata) carried as they are.
     /// `channels` is the source's colour channel count (1 for grey, which comes back grey).
     /// With `refinement`, the encoder searches for latents that code x at a lower
-    /// rate–distortion cost than g_a's (slower; the decoder is the same), for images up to
-    /// `LatentRefinement.maxPixels`.
+    /// rate–distortion cost than g_a's (slower; the decoder is the same), at any size.
     public func compress(_ x: Tensor, alpha: [Float]?, channels: Int, quality: Int,
                          refinement: LatentRefinement = .none, chunks: [Container.Chunk] = []) -> [UInt8] {
         precondition(x.n == 1 && x.c == 3, "compress takes one RGB image")
@@ -89,7 +88,7 @@ public final class ImageCodec {
         let (y, yHat) = analyse(x, quality: quality)
         var encoder = RangeEncoder()
         let schedule = coder.encodeSideInformation(y, quality: quality, into: &encoder)
-        let coded = refinement.applies(toPixels: x.h * x.w)
+        let coded = refinement.steps > 0
             ? refinement.refine(yHat, tables: schedule.tables(given: yHat), x: x, model: model, quality: quality) : yHat
         schedule.encode(coded, into: &encoder)
         let alphaBytes = alpha.map { a in

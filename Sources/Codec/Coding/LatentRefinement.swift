@@ -19,19 +19,13 @@ public struct LatentRefinement: Sendable {
 
     public static let none = LatentRefinement(steps: 0)
 
-    /// The largest image refined: the search keeps g_s's activations for its backward pass,
-    /// about 600 bytes a pixel (2.5 GB here); larger images are coded with g_a's latents.
-    public static let maxPixels = 1 << 22
-
-    /// Whether an image of `pixels` pixels is refined.
-    public func applies(toPixels pixels: Int) -> Bool { steps > 0 && pixels <= LatentRefinement.maxPixels }
-
     public init(steps: Int, learningRate: Float = 0.006) {
         (self.steps, self.learningRate) = (steps, learningRate)
     }
 
     /// The refined ŷ for `x` at `quality`, where latent k is coded with `tables[k]`.
-    func refine(_ yHat: [Int32], tables: [CDFTable], x: Tensor, model: CompressionModel, quality: Int) -> [Int32] {
+    func refine(_ yHat: [Int32], tables: [CDFTable], x: Tensor, model: CompressionModel, quality: Int,
+                tiles: ImageCodec.Tiles = ImageCodec.Tiles()) -> [Int32] {
         let position = model.gains.position(quality: quality)
         let inverse = model.gains.vectors(at: position).inverse
         let weight = model.architecture.lambda(at: position) * 255 * 255
@@ -44,13 +38,13 @@ public struct LatentRefinement: Sendable {
         for step in 0...steps {
             let rounded = v.map { Int32($0.rounded()) }
             let decoded = ImageCodec.dequantized(rounded, inverse: inverse, height: x.h, width: x.w)
-            let (distortion, dxHat) = LatentRefinement.distortion(model.g_s.forward(decoded), x, weight: weight)
+            let (distortion, dDecoded) = LatentRefinement.distortion(of: decoded, x, model: model, weight: weight,
+                                                                     tiles: tiles, gradient: step < steps)
             let rate = (0..<rounded.count).reduce(Float(0)) { $0 + tables[$1].bits(rounded[$1]) } / pixels
             if rate + distortion < best.cost { best = (rate + distortion, rounded) }
             guard step < steps else { break }
             // Gradient descent with momentum in bits per bin (J·pixels), the step decaying
             // linearly to 0 so the search settles.
-            let dDecoded = model.g_s.backward(dxHat)
             let eta = learningRate * (1 - Float(step) / Float(steps))
             for k in 0..<v.count {
                 let g = dDecoded.data[k] * inverse[k / plane] * pixels + LatentRefinement.rateSlope(tables[k], at: v[k])
@@ -59,6 +53,26 @@ public struct LatentRefinement: Sendable {
             }
         }
         return best.yHat
+    }
+
+    /// λ·255²·MSE of what the decoder makes of `decoded` (g_s's input) against x, and, with
+    /// `gradient`, its gradient with respect to `decoded`. g_s runs tile by tile as the
+    /// decoder does: each tile's core pixels are exact (the margins cover g_s's reach), so the
+    /// sum of the cores' distortions and of their gradients is the whole image's.
+    static func distortion(of decoded: Tensor, _ x: Tensor, model: CompressionModel, weight: Float,
+                           tiles: ImageCodec.Tiles, gradient: Bool) -> (Float, Tensor) {
+        let f = LatentGeometry.analysisFactor
+        var total: Float = 0, dDecoded = Tensor(zerosLike: decoded)
+        for tile in Tile.grid((decoded.h, decoded.w), tile: tiles.tile, margin: tiles.margin) {
+            let (rows, cols) = tile.window
+            let xHat = model.g_s.forward(decoded.window(y: rows.lowerBound, x: cols.lowerBound, height: rows.count, width: cols.count))
+            let core = (rows: (f * tile.core.rows.lowerBound)..<min(f * tile.core.rows.upperBound, x.h),
+                        cols: (f * tile.core.cols.lowerBound)..<min(f * tile.core.cols.upperBound, x.w))
+            let (d, dxHat) = distortion(xHat, at: (f * rows.lowerBound, f * cols.lowerBound), core: core, x, weight: weight)
+            total += d
+            if gradient { dDecoded.add(model.g_s.backward(dxHat), at: (rows.lowerBound, cols.lowerBound)) }
+        }
+        return (total, dDecoded)
     }
 
     static let momentum: Float = 0.5
@@ -73,16 +87,19 @@ public struct LatentRefinement: Sendable {
         return (after - before) / 2 + (v - Float(n)) * (after - 2 * at + before)
     }
 
-    /// λ·255²·MSE between the decoder's output (clamped to [0, 1] and cropped to x, as the
-    /// decoder writes it) and x, and its gradient with respect to the unclamped, padded output.
-    static func distortion(_ xHat: Tensor, _ x: Tensor, weight: Float) -> (Float, Tensor) {
+    /// λ·255²·MSE (normalised by the whole of x) between the decoder's output over `core`
+    /// (clamped to [0, 1], as the decoder writes it) and x, for an output `xHat` whose top-left
+    /// sample is the image's pixel `origin`, and its gradient with respect to the unclamped
+    /// `xHat` (zero outside the core).
+    static func distortion(_ xHat: Tensor, at origin: (y: Int, x: Int), core: (rows: Range<Int>, cols: Range<Int>),
+                           _ x: Tensor, weight: Float) -> (Float, Tensor) {
         var d = Tensor(zerosLike: xHat)
         let scale = weight / Float(x.count)
         var sum: Float = 0
         for c in 0..<3 {
-            for row in 0..<x.h {
-                for col in 0..<x.w {
-                    let p = (c * xHat.h + row) * xHat.w + col
+            for row in core.rows {
+                for col in core.cols {
+                    let p = (c * xHat.h + row - origin.y) * xHat.w + col - origin.x
                     let out = xHat.data[p]
                     let e = min(max(out, 0), 1) - x.data[(c * x.h + row) * x.w + col]
                     sum += e * e
