@@ -62,6 +62,13 @@ public struct ParameterFile: Equatable {
         return w.bytes
     }
 
+    /// A checkpoint as small as it can be kept: the parameters and the step, without the
+    /// optimiser's moments (a run resumed from it starts them afresh), for `encoded(precision:
+    /// .float16)`.
+    public var slim: ParameterFile {
+        ParameterFile(architecture: architecture, tensors: tensors.filter { !$0.name.hasPrefix("adam.") }, blobs: blobs)
+    }
+
     /// `bytes` with the trailing checksum replaced by that of the rest: damage that a
     /// checksum would hide, handed to the parser (for tests and fuzzing).
     public static func resealed(_ bytes: [UInt8]) -> [UInt8] {

@@ -52,8 +52,9 @@ public final class Trainer<Model: Trainable> {
 
     /// Takes the step and Adam's moments from a checkpoint written by `checkpoint()` (the
     /// parameters themselves are the model's business); the moments of `restarting` start
-    /// again from zero.
+    /// again from zero, and so do all of them from a slim checkpoint, which has none.
     public func restoreState(from file: ParameterFile, restarting: [Parameter] = []) throws {
+        let slim = !file.tensors.contains { $0.name.hasPrefix("adam.") }
         guard let state = file.blobs["train.step"], state.count == 8 else {
             throw ParameterFileError.malformed("checkpoint lacks its training state")
         }
@@ -61,7 +62,7 @@ public final class Trainer<Model: Trainable> {
         let step = Int(try reader.u64())
         func moments(_ kind: String) throws -> [[Float]] {
             try model.parameters.map { p in
-                if restarting.contains(where: { $0 === p }) { return [Float](repeating: 0, count: p.count) }
+                if slim || restarting.contains(where: { $0 === p }) { return [Float](repeating: 0, count: p.count) }
                 guard let t = file.tensor("adam.\(kind).\(p.name)"), t.values.count == p.count else {
                     throw ParameterFileError.missingTensor("adam.\(kind).\(p.name)")
                 }

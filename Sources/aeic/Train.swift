@@ -3,6 +3,7 @@ import Codec
 import Denoise
 import Foundation
 import NN
+import Serialization
 import Training
 
 struct Train: ParsableCommand {
@@ -62,19 +63,24 @@ struct TrainCodec: ParsableCommand {
 /// CDF tables) from a training checkpoint.
 struct ExportModel: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export a training checkpoint as a model file.")
+        commandName: "export", abstract: "Export a training checkpoint as a model file (or as a slim checkpoint).")
 
     @Argument(help: "Checkpoint written by 'aeic train codec' or 'aeic train denoise'.") var checkpoint: String
     @OptionGroup var outputOptions: OutputOptions
+    @Flag(help: "Write a slim checkpoint instead (Float16 parameters and the step, no optimiser moments), which --init and --resume take.")
+    var slim = false
 
     func run() throws {
         let file = try readCheckpoint(checkpoint)
         let bytes: [UInt8]
-        do {
-            bytes = file.kind == DenoiserArchitecture.kind ? try Denoiser(file: file).export()
-                : ImageCodec.export(try CompressionModel.resuming(file).model)
-        } catch { throw CLIError(checkpoint, error) }
+        do { bytes = try exported(file) } catch { throw CLIError(checkpoint, error) }
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
         warn("\(bytes.count) bytes written to \(outputOptions.output)")
+    }
+
+    func exported(_ file: ParameterFile) throws -> [UInt8] {
+        if slim { return file.slim.encoded(precision: .float16) }
+        return file.kind == DenoiserArchitecture.kind ? try Denoiser(file: file).export()
+            : ImageCodec.export(try CompressionModel.resuming(file).model)
     }
 }

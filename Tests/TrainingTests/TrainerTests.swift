@@ -57,6 +57,27 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.model.conv.bias.value, straight.model.conv.bias.value)
     }
 
+    /// A slim checkpoint (Float16 parameters, the step, no moments) resumes at its step with
+    /// fresh moments and its parameters to Float16's rounding; a checkpoint missing only some
+    /// moments is still refused.
+    func testSlimCheckpointResumes() throws {
+        let data = photos()
+        let trainer = Trainer(model: Halver(seed: 4), options: options())
+        for _ in 0..<3 { _ = trainer.trainOneStep(on: data) }
+        let full = trainer.checkpoint()
+        let slim = try ParameterFile(decoding: full.slim.encoded(precision: .float16))
+        XCTAssertFalse(slim.tensors.contains { $0.name.hasPrefix("adam.") })
+        let resumed = Trainer(model: Halver(seed: 99), options: options())
+        try slim.load(into: resumed.model.parameters)
+        try resumed.restoreState(from: slim)
+        XCTAssertEqual(resumed.step, 3)
+        for (a, b) in zip(resumed.model.conv.weight.value, trainer.model.conv.weight.value) { XCTAssertEqual(a, b, accuracy: 1e-3 * max(1, abs(b))) }
+        _ = resumed.trainOneStep(on: data)
+        var partial = full
+        partial.tensors.removeAll { $0.name == "adam.v.halver.bias" }
+        XCTAssertThrowsError(try Trainer(model: Halver(seed: 5), options: options()).restoreState(from: partial))
+    }
+
     /// The loop stops at --steps, saves a checkpoint at the end and prints a progress line
     /// with the model's own figures every 20 steps.
     func testLoopStopsSavesAndReports() throws {
