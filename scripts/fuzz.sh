@@ -36,7 +36,8 @@ model)
 *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 # One worker beside whatever else runs; 2 GB and 10 s per input are findings, not waits.
-AEIC_FUZZ_TARGET=$target .build/fuzz/release/aeic-fuzz "$corpus" -max_total_time="$seconds" \
+# Swift's own crash reporter stays out of the way of libFuzzer's.
+SWIFT_BACKTRACE=enable=no AEIC_FUZZ_TARGET=$target .build/fuzz/release/aeic-fuzz "$corpus" -max_total_time="$seconds" \
     -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$findings/" -print_final_stats=1 2>&1 \
     | grep -E "^#[0-9]+.*(DONE|pulse)|^stat::|ERROR|SUMMARY|Test unit written|artifact" | tail -25 || true
 shopt -s nullglob

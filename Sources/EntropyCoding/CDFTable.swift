@@ -13,8 +13,9 @@ public struct CDFTable: Equatable, Sendable {
 
     /// A table from integer frequencies; nil unless each is ≥ 1 and they sum to 2^precision.
     public init?(offset: Int32, frequencies: [UInt32]) {
+        // Summed wide: frequencies read from a file may be anything a UInt32 holds.
         guard frequencies.count >= 1, frequencies.allSatisfy({ $0 >= 1 }),
-              frequencies.reduce(0, +) == 1 << CDFTable.precision else { return nil }
+              frequencies.reduce(UInt64(0), { $0 + UInt64($1) }) == 1 << CDFTable.precision else { return nil }
         self.offset = offset
         var running: UInt32 = 0
         cdf = [0] + frequencies.map { running += $0; return running }

@@ -45,6 +45,15 @@ final class RangeCoderTests: XCTestCase {
         return bytes.count
     }
 
+    /// Frequencies from a damaged file that do not sum to 2^16, even by overflowing UInt32
+    /// (the fuzzer's first finding), make no table.
+    func testTablesRefuseFrequenciesThatDoNotSum() {
+        XCTAssertNil(CDFTable(offset: 0, frequencies: [UInt32.max, 65537]))
+        XCTAssertNil(CDFTable(offset: 0, frequencies: [1, 65534]))
+        XCTAssertNil(CDFTable(offset: 0, frequencies: [0, 65536]))
+        XCTAssertNotNil(CDFTable(offset: 0, frequencies: [1, 65535]))
+    }
+
     func testEmptyStream() {
         var encoder = RangeEncoder()
         var decoder = RangeDecoder(encoder.finish())
