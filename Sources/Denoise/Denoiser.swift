@@ -31,7 +31,7 @@ public final class Denoiser: ParameterOwner {
         let architecture: DenoiserArchitecture
         do { architecture = try DenoiserArchitecture(json: file.architecture) }
         catch { throw ParameterFileError.malformed("architecture description") }
-        guard architecture.isValid else {
+        guard architecture.isValid, file.slim.valueCount == architecture.parameterCount else {
             throw ParameterFileError.architectureMismatch(expected: "a denoiser of valid size", found: file.architecture)
         }
         self.init(architecture)

@@ -20,6 +20,19 @@ public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable
             && channels.allSatisfy { (1...1024).contains($0) } && (0...16).contains(blocks)
     }
 
+    /// Parameters of the U-Net (weights and biases): a file of this architecture holds
+    /// exactly these many values, which a reader checks before it builds the network.
+    public var parameterCount: Int {
+        let c = channels, deepest = c.count - 1
+        let blocks = { (k: Int) in self.blocks * 2 * (9 * k * k + k) }
+        // Per scale s ≥ 1: the 2×2 down and up convolutions, the encoder's blocks, and the
+        // decoder's (none at the deepest scale).
+        let scales = (1...deepest).reduce(0) { total, s in
+            total + 8 * c[s - 1] * c[s] + c[s] + c[s - 1] + blocks(c[s]) + (s < deepest ? blocks(c[s]) : 0)
+        }
+        return 28 * c[0] + scales + 27 * c[0] + 3    // the 3×3 head and tail around them
+    }
+
     /// Image sides must be multiples of this (the U halves them `channels.count − 1` times).
     public var granularity: Int { 1 << (channels.count - 1) }
 }

@@ -62,6 +62,9 @@ public struct ParameterFile: Equatable {
         return w.bytes
     }
 
+    /// How many values the file's tensors hold.
+    public var valueCount: Int { tensors.reduce(0) { $0 + $1.values.count } }
+
     /// A checkpoint as small as it can be kept: the parameters and the step, without the
     /// optimiser's moments (a run resumed from it starts them afresh), for `encoded(precision:
     /// .float16)`.

@@ -171,6 +171,18 @@ final class ImageCodecTests: XCTestCase {
         XCTAssertLessThan(slowest, 1, "the slowest load")
     }
 
+    /// A small file that declares a huge architecture is refused before anything is built
+    /// for it (gigabytes of weights for N = M = 1024).
+    func testHugeArchitectureInASmallFileIsRefusedAtOnce() throws {
+        let huge = Architecture(kind: .checkerboard, N: 1024, M: 1024, hyperN: 1024, contextN: 1024)
+        let bytes = ParameterFile(architecture: huge.json, tensors: [], blobs: [:]).encoded()
+        let start = Date()
+        XCTAssertThrowsError(try ImageCodec(modelFile: bytes)) {
+            guard case .architectureMismatch? = $0 as? ParameterFileError else { return XCTFail("\($0)") }
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.5)
+    }
+
     func testTablesSurviveSerialisation() throws {
         let model = CompressionModel(Architecture(N: 8, M: 4, lambdas: [0.01, 0.1]), seed: 3)
         guard let entropy = model.prior as? EntropyBottleneck else { return XCTFail("factorized model expected") }

@@ -6,6 +6,14 @@ import GradientChecking
 final class UNetTests: XCTestCase {
     /// Finite differences through the whole U: head, strided convolutions, residual blocks,
     /// transposed convolutions, the additive skips and the global residual.
+    /// The count a reader checks before building a network is the network's own.
+    func testParameterCountIsTheNetworks() {
+        for architecture in [DenoiserArchitecture(channels: [4, 8], blocks: 1), DenoiserArchitecture(channels: [3, 5, 7], blocks: 2),
+                             DenoiserArchitecture(channels: [2, 4, 6, 8], blocks: 0)] {
+            XCTAssertEqual(Denoiser(architecture).parameters.reduce(0) { $0 + $1.count }, architecture.parameterCount)
+        }
+    }
+
     func testGradients() {
         var rng = SplitMix64(seed: 3)
         let unet = UNet(DenoiserArchitecture(channels: [3, 4, 5], blocks: 1), rng: &rng)

@@ -27,7 +27,7 @@ public final class ImageCodec {
         let architecture: Architecture
         do { architecture = try Architecture(json: file.architecture) }
         catch { throw ParameterFileError.malformed("architecture description") }
-        guard architecture.isValid else {
+        guard architecture.isValid, file.slim.valueCount >= architecture.transformWeightCount else {
             throw ParameterFileError.architectureMismatch(expected: "a codec model of valid size", found: file.architecture)
         }
         model = CompressionModel(architecture)

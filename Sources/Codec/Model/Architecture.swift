@@ -50,6 +50,11 @@ public struct Architecture: ArchitectureDescription, Equatable, Sendable {
 
     public var levels: Int { lambdas.count }
 
+    /// The weights of g_a's and g_s's convolutions (5×5: 3→N→N→N→M and back): a file of this
+    /// architecture holds at least these many values, which a reader checks before it builds
+    /// the model, so that a small file cannot make it allocate gigabytes.
+    public var transformWeightCount: Int { 2 * 25 * (3 * N + 2 * N * N + N * M) }
+
     /// The trade-off at a continuous level position, interpolated geometrically as the gains
     /// are (the trained λs are log-spaced).
     public func lambda(at position: Float) -> Float {
