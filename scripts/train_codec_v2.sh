@@ -14,7 +14,7 @@
 # bought 0.1 dB for 35% more bits after 1,577 steps, so the levels went back to the ten of the
 # scale hyperprior (resampled, which leaves the ten trained gains as they were) and training
 # went on at those. Batches depend only on the seed and the step, so the phases reproduce the
-# run, which was stopped with SIGTERM and resumed at steps 101, 990, 1,577, 2,697 and 3,234 to move its
+# run, which was stopped with SIGTERM and resumed at steps 101, 990, 1,577, 2,697, 3,234 and 3,485 to move its
 # learning-rate drops to fit the session.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
@@ -36,5 +36,5 @@ unset OPENBLAS_CORETYPE
 $aeic train codec --arch checkerboard --N 128 --M 192 --hyper-N 96 --context-N 128 \
     --init runs/hyperprior.ckpt "${common[@]}" --steps 0
 $aeic train codec --resume "${twelve[@]}" "${common[@]}" --steps 1577 --lr 1e-5 --lr-drop 300:3e-5 1000:1e-4
-$aeic train codec --resume "${ten[@]}" "${common[@]}" --steps 5000 --lr 1e-4 --lr-drop 4300:3e-5 4750:1e-5
+$aeic train codec --resume "${ten[@]}" "${common[@]}" --steps 4600 --lr 1e-4 --lr-drop 4000:3e-5 4400:1e-5
 $aeic train export runs/v2.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
