@@ -54,7 +54,7 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
         let denoiserModel = AEIC.root.appendingPathComponent("Sources/Denoise/Resources/default.aeicdenoiser").path
         let denoise = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "--model", codecModel])
         XCTAssertEqual(denoise.status, 1)
-        XCTAssertTrue(denoise.stderr.contains("denoiser") && denoise.stderr.contains("hyperprior-gained"), denoise.stderr)
+        XCTAssertTrue(denoise.stderr.contains("denoiser") && denoise.stderr.contains("checkerboard-gained"), denoise.stderr)
         let compress = try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("c.aeic"), "--model", denoiserModel])
         XCTAssertEqual(compress.status, 1)
         XCTAssertTrue(compress.stderr.contains("codec model") && compress.stderr.contains("denoiser-unet"), compress.stderr)

@@ -1,6 +1,10 @@
 import XCTest
 import GradientChecking
 import EntropyCoding
+import Foundation
+import Images
+import Serialization
+import Training
 @testable import Codec
 @testable import NN
 
@@ -92,5 +96,49 @@ final class CheckerboardTests: XCTestCase {
         broken = quantized
         broken.yGain[0] = Int32.max
         XCTAssertThrowsError(try CheckerboardIndexer(broken, prior: prior))
+    }
+
+    /// With the committed checkpoint on a Kodak photo, the integer networks' tables charge ŷ
+    /// within 1% of what the Float32 networks' Gaussians charge it (the tables quantize the
+    /// scale to 64 steps and the mean to eighths): the integers follow the trained networks.
+    func testIntegerTablesCostWhatTheFloatModelDoesOnKodak() throws {
+        let root = GoldenTests.root
+        let photo = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/kodak/kodim05.png")
+        guard let photoBytes = FileManager.default.contents(atPath: photo.path) else {
+            throw XCTSkip("../shared/datasets/kodak is absent; skipping the integer context rate check")
+        }
+        let file = try ParameterFile(decoding: Array(try Data(contentsOf: root.appendingPathComponent("checkpoints/codec.ckpt"))))
+        let model = try Trainer(resuming: file, options: Trainer<CompressionModel>.Options()).model
+        let prior = try XCTUnwrap(model.prior as? CheckerboardHyperprior, "the committed checkpoint is the checkerboard model")
+        let codec = try ImageCodec(modelFile: ImageCodec.export(model))
+        let coder = try XCTUnwrap(codec.coder as? CheckerboardCoder)
+        let image = try ImageFile.decode(Array(photoBytes)).rgb()
+        let x = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.samples)
+        for quality in [1, 50, 100] {
+            let (y, yHat) = codec.analyse(x, quality: quality)
+            var encoder = RangeEncoder()
+            let schedule = coder.encodeSideInformation(y, quality: quality, into: &encoder)
+            let tables = schedule.tables(given: yHat)
+            let integer = zip(yHat, tables).reduce(0.0) { $0 + Double($1.1.bits($1.0)) }
+            // The same latents under the Float32 layers, as training computes them.
+            let hyper = prior.hyper
+            let level = hyper.gains.nearestLevel(quality: quality)
+            let (zGain, zInverse) = hyper.gains.vectors(level: level)
+            let z = hyper.h_a.infer(y.map { abs($0) })
+            let zDecoded = Tensor(n: 1, c: z.c, h: z.h, w: z.w, data: (0..<z.count).map { k in
+                (z.data[k] * zGain[k / z.planeSize]).rounded() * zInverse[k / z.planeSize]
+            })
+            let (gain, inverse) = model.gains.vectors(at: model.gains.position(quality: quality))
+            let decoded = Tensor(n: 1, c: y.c, h: y.h, w: y.w, data: yHat.indices.map { Float(yHat[$0]) * inverse[$0 / y.planeSize] })
+            let hidden = prior.trunk.infer(zDecoded)
+            let crop = { (t: Tensor) in Hyperprior.cropped(t, height: y.h, width: y.w) }
+            let c = prior.context.infer(CheckerboardHyperprior.keeping(anchors: true, of: decoded))
+            let delta = CheckerboardHyperprior.keeping(anchors: false, of: prior.fusion.infer(.concatenating(channels: [c, crop(hidden)])))
+            let sigma = crop(prior.scaleHead.infer(hidden)) + delta.channels(0..<y.c)
+            let mean = crop(prior.meanHead.infer(hidden)) + delta.channels(y.c..<2 * y.c)
+            let v = Tensor(n: 1, c: y.c, h: y.h, w: y.w, data: yHat.map(Float.init))
+            let float = GaussianConditional.bits(v, sigma: sigma.map { max($0, 0) }, mean: mean, gains: gain)
+            XCTAssertLessThan(integer / float, 1.01, "quality \(quality): \(integer) bits against \(float)")
+        }
     }
 }
