@@ -7,7 +7,7 @@
 #
 #   scripts/train_codec_v2.sh [DATASETS_DIR]      # default ../shared/datasets
 #
-# The photos are those of scripts/train_denoiser.sh's split (runs/denoise-data): the 10 it
+# The photos are those of scripts/make_split.sh (runs/denoise-data, as for the denoiser): the 10 it
 # holds back are the validation set for choices here too; never Kodak. The learning rate
 # warms up (Adam's moments start afresh). The run tried 12 quality levels first (λ 0.36 and
 # 0.72 added above 0.18, for a higher ceiling): on the validation photos the two new levels
@@ -21,11 +21,10 @@
 # AVX512_BF16, drop `--precision bfloat16`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-datasets=${1:-../shared/datasets}
+scripts/make_split.sh "${1:-../shared/datasets}"
 swift build -c release
 aeic=.build/release/aeic
 split=runs/denoise-data
-[ -d "$split/val" ] || { echo "make the split first: the first lines of scripts/train_denoiser.sh" >&2; exit 1; }
 common=(--data "$split/cbsd" "$split/urban" "$split/sun" --out runs/v2.ckpt --batch 4 --crop 256 --seed 3
         --checkpoint-minutes 5 --precision bfloat16)
 twelve=(--lambdas 0.00045 0.0009 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18 0.36 0.72)

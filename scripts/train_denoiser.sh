@@ -6,8 +6,9 @@
 #
 #   scripts/train_denoiser.sh [DATASETS_DIR]      # default ../shared/datasets
 #
-# Held back (runs/denoise-data/val): every 54th photo of train-cbsd432 and every 25th of
-# train-urban100, 10 photos. The run was stopped with SIGTERM and resumed four times, at
+# Held back (runs/denoise-data/val, made by scripts/make_split.sh): every 54th photo of
+# train-cbsd432 and every 25th of train-urban100, 10 photos.
+# The run was stopped with SIGTERM and resumed four times, at
 # steps 1,565, 4,472, 5,863 and 6,488, each time with the learning-rate drops moved to fit the
 # time left; every step ran at the rate this script's schedule gives it (the first drop, at
 # 5,800, was the only one reached before the last resume). The warm restart from step 7,900
@@ -18,16 +19,10 @@
 # AVX512_BF16, drop `--precision bfloat16` (float32 is about 1.8× slower per step).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-datasets=${1:-../shared/datasets}
+scripts/make_split.sh "${1:-../shared/datasets}"
 swift build -c release
 aeic=.build/release/aeic
 split=runs/denoise-data
-rm -rf "$split" && mkdir -p "$split/val" "$split/cbsd" "$split/urban" "$split/sun"
-i=0; for f in "$datasets"/train-cbsd432/*.jpg; do i=$((i + 1))
-    if [ $((i % 54)) -eq 0 ]; then ln -s "$(realpath "$f")" "$split/val/"; else ln -s "$(realpath "$f")" "$split/cbsd/"; fi; done
-i=0; for f in "$datasets"/train-urban100/*.png; do i=$((i + 1))
-    if [ $((i % 25)) -eq 0 ]; then ln -s "$(realpath "$f")" "$split/val/"; else ln -s "$(realpath "$f")" "$split/urban/"; fi; done
-for f in "$datasets"/train-sunhays80/*.jpg; do ln -s "$(realpath "$f")" "$split/sun/"; done
 unset OPENBLAS_CORETYPE
 $aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise.ckpt \
     --channels 24 48 96 192 --blocks 2 --batch 8 --crop 128 --seed 1 --precision bfloat16 \

@@ -1,4 +1,3 @@
-import Foundation
 import EntropyCoding
 import NN
 import Serialization
@@ -66,21 +65,17 @@ final class CheckerboardIndexer {
 
     static func quantize(_ prior: CheckerboardHyperprior, gains: Gains) -> Quantized {
         let bounds = inputBounds(prior), layers = prior.integerLayers
-        let fixed = IntegerNetwork.fixed, fraction = IntegerNetwork.fraction
-        let perQuality = { (pick: ((gain: [Float], inverse: [Float])) -> [Float], bits: Int) in
-            Quality.range.flatMap { q in pick(gains.vectors(at: gains.position(quality: q))).map { fixed($0, bits) } }
-        }
-        let scales = GaussianConditional.scaleTable
-        let unit = pow(2, Double(outputBits + gainBits))
+        let fraction = IntegerNetwork.fraction
         return Quantized(
             trunk: IntegerNetwork.quantized(layers.trunk, inputBounds: bounds.trunk),
             scale: IntegerNetwork.quantized(layers.scale, inputBounds: bounds.head),
             mean: IntegerNetwork.quantized(layers.mean, inputBounds: bounds.head),
             context: IntegerNetwork.quantized(layers.context, inputBounds: bounds.context),
             fusion: IntegerNetwork.quantized(layers.fusion, inputBounds: bounds.fusion),
-            zInverse: prior.hyper.gains.inverse.value.map { fixed($0, fraction + gainBits) },
-            yGain: perQuality({ $0.gain }, gainBits), yInverse: perQuality({ $0.inverse }, fraction + gainBits),
-            thresholds: (0..<scales.count - 1).map { j in Int64(((scales[j] * scales[j + 1]).squareRoot() * unit).rounded(.up)) })
+            zInverse: prior.hyper.gains.inverse.value.map { IntegerNetwork.fixed($0, bits: fraction + gainBits) },
+            yGain: gains.fixedPerQuality(bits: gainBits) { $0.gain },
+            yInverse: gains.fixedPerQuality(bits: fraction + gainBits) { $0.inverse },
+            thresholds: ScaleIndexer.thresholds(bits: outputBits + gainBits))
     }
 
     /// h_s's last hidden activation for ẑ at `quality` (units of 2^−fraction).
@@ -140,27 +135,18 @@ extension CheckerboardIndexer.Quantized {
         var w = ByteWriter()
         [trunk, scale, mean, context, fusion].forEach { $0.encode(into: &w) }
         [zInverse, yGain, yInverse].forEach { w.integers($0, zigzag: false) }
-        w.u32(UInt32(thresholds.count))
-        thresholds.forEach { w.u64(UInt64(bitPattern: $0)) }
+        w.thresholds(thresholds)
         return w.bytes
     }
 
     /// Parses `encoded` (the architecture checks come in `CheckerboardIndexer.init`).
     init(decoding bytes: [UInt8]) throws {
-        var r = ByteReader(bytes)
-        do {
-            trunk = try IntegerNetwork.Quantized(from: &r)
-            scale = try IntegerNetwork.Quantized(from: &r)
-            mean = try IntegerNetwork.Quantized(from: &r)
-            context = try IntegerNetwork.Quantized(from: &r)
-            fusion = try IntegerNetwork.Quantized(from: &r)
-            zInverse = try r.integers(zigzag: false)
-            yGain = try r.integers(zigzag: false)
-            yInverse = try r.integers(zigzag: false)
-            thresholds = try r.thresholds()
-        } catch is ByteReader.Truncated {
-            throw ParameterFileError.malformed("integer context model truncated")
+        self = try ByteReader.whole(bytes, "integer context model") { r in
+            let networks = try (0..<5).map { _ in try IntegerNetwork.Quantized(from: &r) }
+            return CheckerboardIndexer.Quantized(
+                trunk: networks[0], scale: networks[1], mean: networks[2], context: networks[3], fusion: networks[4],
+                zInverse: try r.integers(zigzag: false), yGain: try r.integers(zigzag: false), yInverse: try r.integers(zigzag: false),
+                thresholds: try r.thresholds())
         }
-        guard r.remaining == 0 else { throw ParameterFileError.malformed("integer context model has trailing bytes") }
     }
 }

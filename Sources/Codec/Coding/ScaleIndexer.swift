@@ -54,16 +54,17 @@ public final class ScaleIndexer {
     /// it exact, and the gains of every quality 1…100 in fixed point.
     public static func quantize(_ hyper: Hyperprior, gains: Gains) -> Quantized {
         let (exponents, weights, biases) = IntegerNetwork.quantize(hyper.synthesisLayers, inputBounds: inputBounds(hyper))
-        let fixed = IntegerNetwork.fixed
-        let zInverse = hyper.gains.inverse.value.map { fixed($0, IntegerNetwork.fraction + gainBits) }
-        let yGain = Quality.range.flatMap { q in
-            gains.vectors(at: gains.position(quality: q)).gain.map { fixed($0, gainBits) }
-        }
-        let scales = GaussianConditional.scaleTable
-        let unit = pow(2, Double(exponents.last! + IntegerNetwork.fraction + gainBits))
-        let thresholds = (0..<scales.count - 1).map { j in Int64(((scales[j] * scales[j + 1]).squareRoot() * unit).rounded(.up)) }
-        return Quantized(exponents: exponents, weights: weights, biases: biases,
-                         zInverse: zInverse, yGain: yGain, thresholds: thresholds)
+        let zInverse = hyper.gains.inverse.value.map { IntegerNetwork.fixed($0, bits: IntegerNetwork.fraction + gainBits) }
+        return Quantized(exponents: exponents, weights: weights, biases: biases, zInverse: zInverse,
+                         yGain: gains.fixedPerQuality(bits: gainBits) { $0.gain },
+                         thresholds: thresholds(bits: exponents.last! + IntegerNetwork.fraction + gainBits))
+    }
+
+    /// thresholds[j]: the least scale, in units of 2^−`bits`, that picks table j + 1 of
+    /// `GaussianConditional.scaleTable` (the geometric midpoint of scales j and j + 1).
+    static func thresholds(bits: Int) -> [Int64] {
+        let scales = GaussianConditional.scaleTable, unit = pow(2, Double(bits))
+        return (0..<scales.count - 1).map { j in Int64(((scales[j] * scales[j + 1]).squareRoot() * unit).rounded(.up)) }
     }
 
     /// The scale-table index of every latent of a `height`×`width` y, from the integers ẑ
@@ -118,29 +119,49 @@ extension ScaleIndexer.Quantized {
         IntegerNetwork.Quantized(exponents: exponents, weights: weights, biases: biases).encode(into: &w)
         w.integers(zInverse, zigzag: false)
         w.integers(yGain, zigzag: false)
-        w.u32(UInt32(thresholds.count))
-        thresholds.forEach { w.u64(UInt64(bitPattern: $0)) }
+        w.thresholds(thresholds)
         return w.bytes
     }
 
     /// Parses `encoded`; each count is checked against the bytes left before anything is
     /// allocated for it (the architecture checks come in `ScaleIndexer.init`).
     public init(decoding bytes: [UInt8]) throws {
-        var r = ByteReader(bytes)
-        do {
+        self = try ByteReader.whole(bytes, "integer h_s") { r in
             let network = try IntegerNetwork.Quantized(from: &r)
-            (exponents, weights, biases) = (network.exponents, network.weights, network.biases)
-            zInverse = try r.integers(zigzag: false)
-            yGain = try r.integers(zigzag: false)
-            thresholds = try r.thresholds()
-        } catch is ByteReader.Truncated {
-            throw ParameterFileError.malformed("integer h_s truncated")
+            return ScaleIndexer.Quantized(exponents: network.exponents, weights: network.weights, biases: network.biases,
+                                          zInverse: try r.integers(zigzag: false), yGain: try r.integers(zigzag: false),
+                                          thresholds: try r.thresholds())
         }
-        guard r.remaining == 0 else { throw ParameterFileError.malformed("integer h_s has trailing bytes") }
+    }
+}
+
+extension Gains {
+    /// One gain vector per quality 1…100 (`side` picks the encoder's or the decoder's), each
+    /// value ·2^`bits` as an integer, quality-major.
+    func fixedPerQuality(bits: Int, _ side: ((gain: [Float], inverse: [Float])) -> [Float]) -> [Int32] {
+        Quality.range.flatMap { q in side(vectors(at: position(quality: q))).map { IntegerNetwork.fixed($0, bits: bits) } }
+    }
+}
+
+extension ByteWriter {
+    /// A u32 count and the thresholds as u64s (two's complement).
+    mutating func thresholds(_ values: [Int64]) {
+        u32(UInt32(values.count))
+        values.forEach { u64(UInt64(bitPattern: $0)) }
     }
 }
 
 extension ByteReader {
+    /// `read` over the whole of `bytes` (a model file's blob): running out is "`what`
+    /// truncated", bytes left over "`what` has trailing bytes".
+    static func whole<T>(_ bytes: [UInt8], _ what: String, _ read: (inout ByteReader) throws -> T) throws -> T {
+        var r = ByteReader(bytes)
+        let value: T
+        do { value = try read(&r) } catch is ByteReader.Truncated { throw ParameterFileError.malformed("\(what) truncated") }
+        guard r.remaining == 0 else { throw ParameterFileError.malformed("\(what) has trailing bytes") }
+        return value
+    }
+
     /// A u32 count and that many u64 thresholds (two's complement).
     mutating func thresholds() throws -> [Int64] {
         let count = Int(try u32())
