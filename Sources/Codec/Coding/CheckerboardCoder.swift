@@ -59,13 +59,14 @@ struct CheckerboardSchedule: LatentSchedule {
         let latents = (0..<channels * h * w).filter { k in
             CheckerboardHyperprior.isAnchor(row: k / w % h, column: k % w) == (s == 0)
         }
-        // The context's corrections apply to the second stage; added latent by latent rather
-        // than into a copy of the anchors' parameters, which at 24 MP is 288 MB more.
+        // The context's corrections apply to the second stage. Each latent's table is picked
+        // as it is coded: a list of them would be 144 MB at 24 MP.
         let delta = s == 1 ? coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry) : nil
-        let tables = latents.map { k in
-            coder.indexer.table(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
-                                channel: k / (h * w), quality: quality, tables: coder.yTables)
-        }
-        return (latents, LatentTables(tables: [], choice: .each(tables)))
+        let (indexer, quality, anchor, yTables) = (coder.indexer, quality, anchor, coder.yTables)
+        return (latents, LatentTables(tables: [], choice: .computed(count: latents.count) { j in
+            let k = latents[j]
+            return indexer.table(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
+                                 channel: k / (h * w), quality: quality, tables: yTables)
+        }))
     }
 }

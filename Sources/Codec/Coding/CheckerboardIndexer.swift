@@ -27,9 +27,28 @@ final class CheckerboardIndexer {
         var thresholds: [Int64]
     }
 
+    /// Un-gained scales (before the ReLU) and means of ŷ's latents, in units of 2^−outputBits.
     struct Parameters {
-        /// Un-gained scales (before the ReLU) and means, in units of 2^−outputBits.
-        var scale: [Int64], mean: [Int64]
+        let scale: Readout, mean: Readout
+    }
+
+    /// A network's output plane(s) as it gives them (exact integers in its units,
+    /// 2^−(e_last + fraction)), read out latent by latent in units of 2^−outputBits: at 24 MP
+    /// an Int64 copy of the means and scales would be 288 MB more.
+    struct Readout {
+        let values: [Float]
+        /// Where latent 0 is in `values`; the bits each value is shifted right by.
+        let base: Int, bits: Int
+
+        init(_ t: Tensor, of network: IntegerNetwork, base: Int = 0) {
+            (values, self.base) = (t.data, base)
+            bits = network.exponents.last! + IntegerNetwork.fraction - CheckerboardIndexer.outputBits
+        }
+
+        subscript(k: Int) -> Int64 {
+            let v = Int64(values[base + k])
+            return bits >= 0 ? IntegerNetwork.shifted(v, by: bits) : v << -bits
+        }
     }
 
     let quantized: Quantized
@@ -91,7 +110,7 @@ final class CheckerboardIndexer {
     /// The anchors' means and scales (every latent's, before the context's corrections).
     func anchorParameters(hidden: Tensor, geometry: LatentGeometry) -> Parameters {
         let crop = { (t: Tensor) in Hyperprior.cropped(t, height: geometry.yHeight, width: geometry.yWidth) }
-        return Parameters(scale: output(crop(scale.run(hidden)), of: scale), mean: output(crop(mean.run(hidden)), of: mean))
+        return Parameters(scale: Readout(crop(scale.run(hidden)), of: scale), mean: Readout(crop(mean.run(hidden)), of: mean))
     }
 
     /// The context's corrections (Δscale, Δmean) from the anchors of ŷ at `quality`, in units
@@ -103,15 +122,8 @@ final class CheckerboardIndexer {
                                                plane: h * w, limit: context.inputBounds[0])
         let anchors = CheckerboardHyperprior.keeping(anchors: true, of: Tensor(n: 1, c: yChannels, h: h, w: w, data: input))
         let c = context.run(anchors, outputBound: fusion.inputBounds[0])
-        let delta = output(fusion.run(.concatenating(channels: [c, Hyperprior.cropped(hidden, height: h, width: w)])), of: fusion)
-        let half = yChannels * h * w
-        return Parameters(scale: Array(delta[..<half]), mean: Array(delta[half...]))
-    }
-
-    /// A network's last output brought from its units, 2^−(e_last + fraction), to 2^−outputBits.
-    func output(_ t: Tensor, of network: IntegerNetwork) -> [Int64] {
-        let bits = network.exponents.last! + IntegerNetwork.fraction - CheckerboardIndexer.outputBits
-        return t.data.map { bits >= 0 ? IntegerNetwork.shifted(Int64($0), by: bits) : Int64($0) << -bits }
+        let delta = fusion.run(.concatenating(channels: [c, Hyperprior.cropped(hidden, height: h, width: w)]))
+        return Parameters(scale: Readout(delta, of: fusion), mean: Readout(delta, of: fusion, base: yChannels * h * w))
     }
 
     /// The table of a latent of un-gained `scale` and `mean` (units of 2^−outputBits) at

@@ -10,9 +10,9 @@ struct LatentTables {
         case perChannel(plane: Int)
         /// Symbol k is coded with table indexes[k].
         case listed([UInt8])
-        /// Symbol k is coded with its own table (`tables` is unused): a mean-scale model's,
-        /// each shifted by its mean.
-        case each([CDFTable])
+        /// Symbol k is coded with table(k) (`tables` is unused): a mean-scale model's, each its
+        /// own, picked as the symbol is coded.
+        case computed(count: Int, table: (Int) -> CDFTable)
     }
 
     let tables: [CDFTable]
@@ -23,7 +23,7 @@ struct LatentTables {
         switch choice {
         case .perChannel(let plane): return tables.count * plane
         case .listed(let indexes): return indexes.count
-        case .each(let own): return own.count
+        case .computed(let count, _): return count
         }
     }
 
@@ -31,7 +31,7 @@ struct LatentTables {
         switch choice {
         case .perChannel(let plane): return tables[k / plane]
         case .listed(let indexes): return tables[Int(indexes[k])]
-        case .each(let own): return own[k]
+        case .computed(_, let table): return table(k)
         }
     }
 
