@@ -123,6 +123,8 @@ int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     if ((uint64_t)width * height > max_pixels) {
         snprintf(message, message_size, "image is %ux%u, over the limit of %llu pixels",
                  width, height, (unsigned long long)max_pixels);
+        out->width = width;  /* the caller tells a refusal for size by it */
+        out->height = height;
         longjmp(ctx.jump, 1);
     }
     int color_type = png_get_color_type(png, info);

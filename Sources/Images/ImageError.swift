@@ -20,3 +20,12 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ImageError {
+    /// A decoding shim's failure: a refusal for size (the shim leaves the size it read) or
+    /// the library's message.
+    init(decoding message: [CChar], width: UInt32, height: UInt32, maxPixels: Int) {
+        let (w, h) = (Int(width), Int(height))
+        self = w * h > maxPixels ? .tooLarge(width: w, height: h, limit: maxPixels) : .corrupt(String(cString: message))
+    }
+}

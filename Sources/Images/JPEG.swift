@@ -20,7 +20,9 @@ public enum JPEG {
             aeic_jpeg_decode(buffer.baseAddress, buffer.count, UInt64(maxPixels),
                              &decoded, &message, message.count)
         }
-        guard status == 0 else { throw ImageError.corrupt(String(cString: message)) }
+        guard status == 0 else {
+            throw ImageError(decoding: message, width: decoded.width, height: decoded.height, maxPixels: maxPixels)
+        }
         defer { [decoded.pixels, decoded.icc, decoded.exif, decoded.xmp].forEach { aeic_jpeg_free(UnsafeMutableRawPointer($0)) } }
         let width = Int(decoded.width), height = Int(decoded.height)
         let channels = Int(decoded.channels)

@@ -11,7 +11,9 @@ public enum PNG {
             aeic_png_decode(buffer.baseAddress, buffer.count, UInt64(maxPixels),
                             &decoded, &message, message.count)
         }
-        guard status == 0 else { throw ImageError.corrupt(String(cString: message)) }
+        guard status == 0 else {
+            throw ImageError(decoding: message, width: decoded.width, height: decoded.height, maxPixels: maxPixels)
+        }
         defer { [decoded.pixels, decoded.icc, decoded.exif, decoded.xmp].forEach { aeic_png_free(UnsafeMutableRawPointer($0)) } }
         let width = Int(decoded.width), height = Int(decoded.height)
         let stride = Int(decoded.channels)

@@ -9,7 +9,7 @@ import Training
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed (medians of repeated runs, with the peer from the same run).",
-        subcommands: [BenchNN.self, BenchTrain.self, BenchModel.self, BenchEntropy.self, BenchSystem.self, BenchScale.self])
+        subcommands: [BenchNN.self, BenchTrain.self, BenchModel.self, BenchCodec.self, BenchEntropy.self, BenchSystem.self, BenchScale.self])
 }
 
 /// Options every benchmark shares.
@@ -28,11 +28,11 @@ struct BenchOptions: ParsableArguments {
 }
 
 /// The median wall time of `repeats` runs of `body`, after one warm-up run.
-func medianSeconds(_ repeats: Int, _ body: () -> Void) -> Double {
-    body()
-    let times = (0..<max(1, repeats)).map { _ -> Double in
+func medianSeconds(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    let times = try (0..<max(1, repeats)).map { _ -> Double in
         let start = DispatchTime.now().uptimeNanoseconds
-        body()
+        try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }.sorted()
     return times[times.count / 2]

@@ -74,7 +74,7 @@ struct Decompress: ParsableCommand {
         let bytes = try FileIO.read(input)
         let start = Date()
         let decoded: ImageCodec.Decoded
-        do { decoded = try codec.decompress(bytes, maxPixels: inputOptions.maxPixels) }
+        do { decoded = try inputOptions.limitingPixels { try codec.decompress(bytes, maxPixels: $0) } }
         catch { throw CLIError(input, error) }
         let seconds = Date().timeIntervalSince(start)
         var image = Image(decoded)

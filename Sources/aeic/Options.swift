@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import Codec
 import Images
 import NN
 
@@ -7,17 +8,33 @@ import NN
 struct InputOptions: ParsableArguments {
     @Option(help: "Refuse images with more pixels than this, before decoding them.")
     var maxPixels: Int = ImageFile.defaultMaxPixels
+    @Option(help: "Refuse images that would need more memory than this, in MiB, before decoding them (default: what the machine has free).")
+    var maxMemory: Int?
+
+    func validate() throws {
+        guard maxMemory.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-memory must be positive") }
+    }
 
     /// Reads and decodes an image file, reporting libjpeg's warnings as djpeg does.
     func readImage(_ path: String) throws -> Image {
         let bytes = try FileIO.read(path)
         do {
-            return try ImageFile.decode(bytes, maxPixels: maxPixels) { warning in
-                warn("\(path): warning: \(warning)")
+            return try limitingPixels { limit in
+                try ImageFile.decode(bytes, maxPixels: limit) { warning in warn("\(path): warning: \(warning)") }
             }
         } catch {
             throw CLIError(path, error)
         }
+    }
+
+    /// `body` given the most pixels an image may have: `--max-pixels`, or fewer where the
+    /// memory aeic may use holds fewer, which a refusal then names.
+    func limitingPixels<T>(_ body: (Int) throws -> T) throws -> T {
+        guard let budget = maxMemory.map({ MemoryBudget(bytes: $0 << 20) }) ?? MemoryBudget.free(),
+              budget.pixels < maxPixels else { return try body(maxPixels) }
+        do { return try body(budget.pixels) }
+        catch ImageError.tooLarge(let width, let height, _) { throw OutOfMemoryBudget(width: width, height: height, budget: budget) }
+        catch ContainerError.tooLarge(let width, let height, _) { throw OutOfMemoryBudget(width: width, height: height, budget: budget) }
     }
 }
 

@@ -104,6 +104,21 @@ final class CLITests: TemporaryFolderTestCase {
         XCTAssertTrue(result.stderr.hasSuffix("image is 45x30, over the limit of 100 pixels\n"), result.stderr)
     }
 
+    /// A photo that would not fit in the memory aeic may use is refused before it is decoded,
+    /// by every command that decodes pixels, and nothing is written.
+    func testPhotosBeyondTheMemoryBudgetAreRefused() throws {
+        let cases: [(String, String, String)] = [("compress", "rgb.png", "o.aeic"), ("compress", "baseline.jpg", "o.aeic"),
+                                                 ("decompress", "golden/rgb-q50.aeic", "o.png"), ("denoise", "rgb.png", "o.png")]
+        for (command, input, output) in cases {
+            let result = try AEIC.run([command, AEIC.fixture(input), "-o", path(output), "--max-memory", "100"])
+            XCTAssertEqual(result.status, 1, command)
+            XCTAssertTrue(result.stderr.contains("of memory, and 0.1 GiB is available"), result.stderr)
+            XCTAssertEqual(try contents(), [], "nothing written by \(command)")
+        }
+        XCTAssertEqual(try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("o.aeic"), "--max-memory", "400"]).status, 0)
+        XCTAssertEqual(try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("x.aeic"), "--max-memory", "0"]).status, 2)
+    }
+
     func testUsageErrorsExitTwo() throws {
         XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png")]).status, 2)
         XCTAssertEqual(try AEIC.run(["convert", AEIC.fixture("rgb.png"), "-o", path("x.bmp")]).status, 2)
