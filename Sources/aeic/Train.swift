@@ -69,9 +69,17 @@ struct ExportModel: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
     @Flag(help: "Write a slim checkpoint instead (Float16 parameters and the step, no optimiser moments), which --init and --resume take.")
     var slim = false
+    @Option(parsing: .upToNextOption,
+            help: "Zero the parameters whose names start with these before exporting, to measure what a part buys (fusion.2: the checkerboard context's corrections; h_s.mean: the means).")
+    var zero: [String] = []
 
     func run() throws {
-        let file = try readCheckpoint(checkpoint)
+        var file = try readCheckpoint(checkpoint)
+        for prefix in zero {
+            let parts = file.tensors.indices.filter { file.tensors[$0].name.hasPrefix(prefix) }
+            guard !parts.isEmpty else { throw CLIError("\(checkpoint): no parameter's name starts with \(prefix)") }
+            for i in parts { file.tensors[i].values = [Float](repeating: 0, count: file.tensors[i].values.count) }
+        }
         let bytes: [UInt8]
         do { bytes = try exported(file) } catch { throw CLIError(checkpoint, error) }
         try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)

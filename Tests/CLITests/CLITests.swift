@@ -232,6 +232,14 @@ final class CodecCLITests: TemporaryFolderTestCase {
         XCTAssertEqual(hyper.status, 0, hyper.stderr)
         XCTAssertTrue(hyper.stderr.contains("30 of 55 parameters from"), hyper.stderr)
         XCTAssertEqual(try AEIC.run(["train", "export", path("h.ckpt"), "-o", path("h.aeicmodel")]).status, 0)
+        // An ablation: zeroing h_s's last layer makes another model; a prefix that names no
+        // parameter is an error.
+        let export = ["train", "export", path("h.ckpt"), "--zero"]
+        XCTAssertEqual(try AEIC.run(export + ["h_s.4", "-o", path("z.aeicmodel")]).status, 0)
+        XCTAssertNotEqual(FileManager.default.contents(atPath: path("z.aeicmodel")), FileManager.default.contents(atPath: path("h.aeicmodel")))
+        let unknown = try AEIC.run(export + ["nothing", "-o", path("u.aeicmodel")])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("no parameter's name starts with nothing"), unknown.stderr)
         let model = ["--model", path("h.aeicmodel")]
         let compressed = try AEIC.run(["compress", AEIC.fixture("rgb.png"), "-o", path("x.aeic")] + model)
         XCTAssertEqual(compressed.status, 0, compressed.stderr)

@@ -61,10 +61,15 @@ public final class ScaleIndexer {
     }
 
     /// thresholds[j]: the least scale, in units of 2^−`bits`, that picks table j + 1 of
-    /// `GaussianConditional.scaleTable` (the geometric midpoint of scales j and j + 1).
+    /// `GaussianConditional.scaleTable` (the geometric midpoint of scales j and j + 1). A
+    /// threshold past Int64 (units so fine that no scale reaches it: the exponent of a layer
+    /// of zeros) is Int64.max.
     static func thresholds(bits: Int) -> [Int64] {
         let scales = GaussianConditional.scaleTable, unit = pow(2, Double(bits))
-        return (0..<scales.count - 1).map { j in Int64(((scales[j] * scales[j + 1]).squareRoot() * unit).rounded(.up)) }
+        return (0..<scales.count - 1).map { j in
+            let threshold = ((scales[j] * scales[j + 1]).squareRoot() * unit).rounded(.up)
+            return threshold < 0x1p63 ? Int64(threshold) : .max
+        }
     }
 
     /// The scale-table index of every latent of a `height`×`width` y, from the integers ẑ
