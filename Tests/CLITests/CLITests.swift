@@ -318,4 +318,9 @@ final class BenchJSONTests: XCTestCase {
         let model = try json(["bench", "model", "--size", "48x32"])
         for key in ["g_a_s", "g_s_s"] { XCTAssertGreaterThan(try XCTUnwrap(model[key] as? Double), 0, key) }
     }
+
+    func testCodecPrintsItsFigures() throws {
+        let codec = try json(["bench", "codec", AEIC.fixture("rgb.png")])
+        for key in ["compress_s", "decompress_s", "bytes"] { XCTAssertGreaterThan(try XCTUnwrap(codec[key] as? Double), 0, key) }
+    }
 }
