@@ -135,9 +135,7 @@ int aeic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     jpeg_read_header(&cinfo, TRUE);
 
     if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
-        snprintf(message, message_size, "image is %ux%u, over the limit of %llu pixels",
-                 cinfo.image_width, cinfo.image_height, (unsigned long long)max_pixels);
-        out->width = cinfo.image_width;  /* the caller tells a refusal for size by it */
+        out->width = cinfo.image_width;  /* the caller names a refusal for size by it */
         out->height = cinfo.image_height;
         longjmp(err.jump, 1);
     }

@@ -121,9 +121,7 @@ int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     uint32_t width = png_get_image_width(png, info);
     uint32_t height = png_get_image_height(png, info);
     if ((uint64_t)width * height > max_pixels) {
-        snprintf(message, message_size, "image is %ux%u, over the limit of %llu pixels",
-                 width, height, (unsigned long long)max_pixels);
-        out->width = width;  /* the caller tells a refusal for size by it */
+        out->width = width;  /* the caller names a refusal for size by it */
         out->height = height;
         longjmp(ctx.jump, 1);
     }

@@ -18,10 +18,7 @@ struct BenchCodec: ParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() throws {
-        let compute = options.configure(precision.precision)
-        let codec: ImageCodec
-        do { codec = try ImageCodec(modelFile: try modelBytes(model, shipped: ImageCodec.defaultModelBytes(), what: "model"), compute: compute) }
-        catch { throw CLIError(model ?? "default model", error) }
+        let codec = try loadCodec(model, compute: options.configure(precision.precision))
         let photo: Image
         do { photo = try ImageFile.decode(try FileIO.read(image)) } catch { throw CLIError(image, error) }
         let x = photo.rgbTensor

@@ -9,11 +9,14 @@ struct ModelOptions: ParsableArguments {
     var model: String?
     @OptionGroup var computeOptions: ComputeOptions
 
-    func load() throws -> ImageCodec {
-        let bytes = try modelBytes(model, shipped: ImageCodec.defaultModelBytes(), what: "model")
-        do { return try ImageCodec(modelFile: bytes, compute: computeOptions.apply()) }
-        catch { throw CLIError(model ?? "default model", error) }
-    }
+    func load() throws -> ImageCodec { try loadCodec(model, compute: computeOptions.apply()) }
+}
+
+/// The codec of the model file at `path`, or of the one shipped with aeic.
+func loadCodec(_ path: String?, compute: Compute) throws -> ImageCodec {
+    let bytes = try modelBytes(path, shipped: ImageCodec.defaultModelBytes(), what: "model")
+    do { return try ImageCodec(modelFile: bytes, compute: compute) }
+    catch { throw CLIError(path ?? "default model", error) }
 }
 
 /// The bytes of the model file at `path`, or of the one shipped with aeic.

@@ -33,8 +33,9 @@ struct InputOptions: ParsableArguments {
         guard let budget = maxMemory.map({ MemoryBudget(bytes: $0 << 20) }) ?? MemoryBudget.free(),
               budget.pixels < maxPixels else { return try body(maxPixels) }
         do { return try body(budget.pixels) }
-        catch ImageError.tooLarge(let width, let height, _) { throw OutOfMemoryBudget(width: width, height: height, budget: budget) }
-        catch ContainerError.tooLarge(let width, let height, _) { throw OutOfMemoryBudget(width: width, height: height, budget: budget) }
+        catch ImageError.tooLarge(let width, let height, _), ContainerError.tooLarge(let width, let height, _) {
+            throw OutOfMemoryBudget(width: width, height: height, budget: budget)
+        }
     }
 }
 

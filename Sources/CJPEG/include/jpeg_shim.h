@@ -22,7 +22,7 @@ typedef struct {
 
 /// Decodes a whole JPEG from memory. Returns 0 on success, -1 with a message on a fatal error.
 /// The size is checked against `max_pixels` before any pixel buffer is allocated; a
-/// refusal for size returns -1 with `out`'s width and height set.
+/// refusal for size returns -1 with `out`'s width and height set (and no message).
 int aeic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                      aeic_jpeg_image *out, char *message, size_t message_size);
 

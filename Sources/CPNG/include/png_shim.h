@@ -20,7 +20,7 @@ typedef struct {
 
 /// Decodes a whole PNG from memory. Returns 0 on success, -1 on error with a message in
 /// `message`. The size is checked against `max_pixels` before any pixel buffer is allocated; a
-/// refusal for size returns -1 with `out`'s width and height set.
+/// refusal for size returns -1 with `out`'s width and height set (and no message).
 int aeic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                     aeic_png_image *out, char *message, size_t message_size);
 

@@ -62,11 +62,10 @@ struct CheckerboardSchedule: LatentSchedule {
         // The context's corrections apply to the second stage. Each latent's table is picked
         // as it is coded: a list of them would be 144 MB at 24 MP.
         let delta = s == 1 ? coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry) : nil
-        let (indexer, quality, anchor, yTables) = (coder.indexer, quality, anchor, coder.yTables)
         return (latents, LatentTables(tables: [], choice: .computed(count: latents.count) { j in
             let k = latents[j]
-            return indexer.table(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
-                                 channel: k / (h * w), quality: quality, tables: yTables)
+            return coder.indexer.table(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
+                                       channel: k / (h * w), quality: quality, tables: coder.yTables)
         }))
     }
 }
