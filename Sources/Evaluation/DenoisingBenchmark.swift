@@ -4,8 +4,8 @@ import Images
 import NN
 
 /// The denoising evaluation: every photo of a folder corrupted by each test case with a fixed
-/// seed, denoised blind, and measured against the clean photo (PSNR-RGB and SSIM on the 8-bit
-/// output a file would hold), with the time per photo.
+/// seed, restored blind (`Denoiser.restore`), and measured against the clean photo (PSNR-RGB
+/// and SSIM on the 8-bit output a file would hold), with the time per photo.
 public struct DenoisingBenchmark {
     /// The cases of the evaluation, in the order of its tables; the last, σ = 0, is the clean
     /// photo (its samples are already on the 8-bit levels), which should come back unchanged.
@@ -22,7 +22,8 @@ public struct DenoisingBenchmark {
         public var noise: String, image: String
         public var psnrNoisy: Double, ssimNoisy: Double
         public var psnr: Double, ssim: Double
-        /// With the kind of noise given as a hint (impulse noise only): untouched pixels kept.
+        /// Told the kind of noise (impulse noise only): for masking, only black pixels are
+        /// candidates; for salt-and-pepper, the same black and white ones as blind.
         public var psnrHinted: Double?
         public var seconds: Double
 
@@ -33,7 +34,9 @@ public struct DenoisingBenchmark {
     }
 
     public let denoiser: Denoiser
-    public init(denoiser: Denoiser) { self.denoiser = denoiser }
+    /// `Denoiser.restore`'s further passes.
+    public let refinements: Int
+    public init(denoiser: Denoiser, refinements: Int = 0) { (self.denoiser, self.refinements) = (denoiser, refinements) }
 
     /// The case's name in tables and JSON, e.g. "clean", "gaussian-25", "masking-0.5".
     public static func name(_ noise: Noise) -> String {
@@ -54,22 +57,21 @@ public struct DenoisingBenchmark {
     public func measure(_ photo: Image, noisy: Image, name: String, noise: Noise) -> Row {
         let input = Tensor(n: 1, c: 3, h: photo.height, w: photo.width, data: noisy.samples)
         let start = Date()
-        let output = denoiser.denoise(input)
+        let output = denoiser.restore(input, refinements: refinements)
         let seconds = Date().timeIntervalSince(start)
         func image(_ t: Tensor) -> Image {
             Image(width: photo.width, height: photo.height, channels: 3, samples: t.data.map { ($0 * 255).rounded() / 255 })
         }
-        let clean = image(output)
+        let clean = image(output), psnr = DenoisingBenchmark.psnr(photo, clean)
         var hinted: Double?
         switch noise {
         case .gaussian: hinted = nil
-        case .masking: hinted = DenoisingBenchmark.psnr(photo, image(ImpulseNoise.masking.keepingUntouched(input, denoised: output)))
-        case .saltPepper: hinted = DenoisingBenchmark.psnr(photo, image(ImpulseNoise.saltPepper.keepingUntouched(input, denoised: output)))
+        case .masking: hinted = DenoisingBenchmark.psnr(photo, image(denoiser.restore(input, impulses: .masking, refinements: refinements)))
+        case .saltPepper: hinted = psnr
         }
         return Row(noise: DenoisingBenchmark.name(noise), image: name,
                    psnrNoisy: DenoisingBenchmark.psnr(photo, noisy), ssimNoisy: Metrics.ssim(photo, noisy),
-                   psnr: DenoisingBenchmark.psnr(photo, clean), ssim: Metrics.ssim(photo, clean),
-                   psnrHinted: hinted, seconds: seconds)
+                   psnr: psnr, ssim: Metrics.ssim(photo, clean), psnrHinted: hinted, seconds: seconds)
     }
 
     /// PSNR-RGB, with identical images (the clean case's input) at 100 dB instead of infinity,

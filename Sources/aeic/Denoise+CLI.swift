@@ -61,13 +61,18 @@ struct DenoiseCommand: ParsableCommand {
 
     @Argument(help: "Input PNG or JPEG files or folders, or - for stdin.") var inputs: [String]
     @OptionGroup var imageOutput: ImageOutputOptions
-    @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. With masking or saltpepper, pixels that noise cannot have touched are kept as they are.")
+    @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. Except with gaussian, pixels that are not black (or white, unless masking) are kept as they are when the photo shows no other noise.")
     var noise: NoiseHint = .auto
+    @Option(help: "Further passes over the pixels masking or salt-and-pepper noise may have set: better (most from the first two), slower (each pass takes as long again).")
+    var refine = 0
     @OptionGroup var denoiser: DenoiserOptions
     @OptionGroup var inputOptions: InputOptions
-    @Flag(name: .shortAndLong, help: "Print size and time.") var verbose = false
+    @Flag(name: .shortAndLong, help: "Print size, estimated noise and time.") var verbose = false
 
-    func validate() throws { try imageOutput.validate(inputs: inputs) }
+    func validate() throws {
+        try imageOutput.validate(inputs: inputs)
+        guard (0...8).contains(refine) else { throw ValidationError("--refine must be within 0–8 (got \(refine))") }
+    }
 
     func run() throws {
         let model = try denoiser.load()
@@ -80,12 +85,12 @@ struct DenoiseCommand: ParsableCommand {
         let image = try inputOptions.readImage(input)
         let start = Date()
         let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.rgb().samples)
-        var clean = model.denoise(noisy)
-        if let impulse = noise.impulse { clean = impulse.keepingUntouched(noisy, denoised: clean) }
+        let clean = model.restore(noisy, impulses: noise.impulses, refinements: refine)
         let seconds = Date().timeIntervalSince(start)
         let written = try imageOutput.write(image.replacingColour(with: clean.data), to: output, force: force)
         if verbose {
-            warn(String(format: "%@: %dx%d, %.2f s", output, image.width, image.height, seconds))
+            let sigma = NoiseLevel.sigma(noisy).map { String(format: "%.1f", $0) } ?? "unknown"
+            warn(String(format: "%@: %dx%d, noise σ about %@, %.2f s", output, image.width, image.height, sigma, seconds))
         }
         return Batch.Outcome(inputBytes: input == "-" ? 0 : FileIO.size(input), outputBytes: written)
     }
@@ -95,12 +100,12 @@ struct DenoiseCommand: ParsableCommand {
 enum NoiseHint: String, ExpressibleByArgument, CaseIterable {
     case auto, gaussian, masking, saltpepper
 
-    /// The impulse noise named, whose untouched pixels can be told apart.
-    var impulse: ImpulseNoise? {
+    /// Which pixels impulse noise may have set: black or white ones unless told which noise.
+    var impulses: ImpulseNoise? {
         switch self {
-        case .auto, .gaussian: return nil
+        case .gaussian: return nil
         case .masking: return .masking
-        case .saltpepper: return .saltPepper
+        case .auto, .saltpepper: return .saltPepper
         }
     }
 }

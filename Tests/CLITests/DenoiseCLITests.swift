@@ -42,7 +42,7 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
 
     func testDenoiseThroughStdinAndStdout() throws {
         let input = try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture("rgb.png")))
-        let result = try AEIC.run(["denoise", "-", "-o", "-", "--format", "png", "--noise", "saltpepper"], stdin: input)
+        let result = try AEIC.run(["denoise", "-", "-o", "-", "--format", "png", "--noise", "saltpepper", "--refine", "1"], stdin: input)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(Array(result.stdout.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     }
@@ -65,6 +65,9 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
         let result = try AEIC.run(["denoise", AEIC.fixture("not-an-image.txt"), "-o", path("d.png")])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        let refine = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "--refine", "9"])
+        XCTAssertEqual(refine.status, 2)
+        XCTAssertTrue(refine.stderr.contains("--refine must be within 0–8"), refine.stderr)
         XCTAssertEqual(try contents(), [])
     }
 

@@ -76,13 +76,10 @@ final class NoiseTests: XCTestCase {
         }
     }
 
-    /// Told the noise was masking, the denoiser keeps every pixel that is not black.
-    func testImpulseHintKeepsUntouchedPixels() {
-        let noisy = Tensor(n: 1, c: 3, h: 1, w: 3, data: [0, 0.2, 1,  0, 0.3, 1,  0, 0.4, 1])
-        let denoised = Tensor(n: 1, c: 3, h: 1, w: 3, repeating: 0.5)
-        XCTAssertEqual(ImpulseNoise.masking.keepingUntouched(noisy, denoised: denoised).data,
-                       [0.5, 0.2, 1,  0.5, 0.3, 1,  0.5, 0.4, 1])
-        XCTAssertEqual(ImpulseNoise.saltPepper.keepingUntouched(noisy, denoised: denoised).data,
-                       [0.5, 0.2, 0.5,  0.5, 0.3, 0.5,  0.5, 0.4, 0.5])
+    /// Masking can only have set black pixels; salt-and-pepper black or white ones.
+    func testImpulseCandidates() {
+        let x = Tensor(n: 1, c: 3, h: 1, w: 4, data: [0, 0.2, 1, 0,  0, 0.3, 1, 1,  0, 0.4, 1, 0])
+        XCTAssertEqual(ImpulseNoise.masking.candidates(x), [true, false, false, false])
+        XCTAssertEqual(ImpulseNoise.saltPepper.candidates(x), [true, false, true, false])
     }
 }
