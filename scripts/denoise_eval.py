@@ -4,7 +4,8 @@ on the same noisy images, a Markdown table and a figure of crops.
     .venv/bin/python scripts/denoise_eval.py --data ../shared/datasets/kodak --out results
 
 1. `aeic eval denoise --save-noisy` corrupts every photo with each test case (fixed seeds),
-   denoises it and writes results/denoise-aeic.json, keeping the noisy images;
+   denoises it and writes results/denoise-aeic.json, keeping the noisy images; again with
+   `--refine N` into results/denoise-aeic-refine.json;
 2. the baselines of `denoise_filters` run on those same noisy images and write
    results/denoise-<method>.json in the same shape (rows are added case by case, so a run
    stopped part-way keeps what it measured; `--baselines none` reuses them);
@@ -66,13 +67,16 @@ def run_baselines(data, noisy_dir, out, cases, only):
             path.write_text(json.dumps(report, indent=2) + "\n")
 
 
-def table(out):
-    """Markdown: per case, the noisy input, aeic blind and hinted, and every baseline (PSNR dB / SSIM)."""
+def table(out, refine):
+    """Markdown: per case, the noisy input, aeic blind, hinted and refined, and the best baseline
+    (PSNR dB / SSIM)."""
     aeic = json.loads((out / "denoise-aeic.json").read_text())["results"]
+    refined = json.loads((out / "denoise-aeic-refine.json").read_text())["results"]
     baselines = {p.stem[len("denoise-"):]: json.loads(p.read_text())["results"] for p in sorted(out.glob("denoise-*.json"))
-                 if p.stem not in ("denoise-aeic",)}
-    lines = ["| noise | noisy | aeic (blind) | aeic (told the kind) | best baseline | aeic − best | aeic s/image | baseline s/image |",
-             "|---|---:|---:|---:|---|---:|---:|---:|"]
+                 if not p.stem.startswith("denoise-aeic")}
+    lines = [f"| noise | noisy | aeic (blind) | aeic (told the kind) | aeic --refine {refine} | best baseline | aeic − best "
+             "| aeic s/image | baseline s/image |",
+             "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     for i, case in enumerate(aeic["noise"]):
         hinted = aeic["psnr_hinted"][i]
         found = [(r["psnr"][r["noise"].index(case)], r["ssim"][r["noise"].index(case)], r["seconds"][r["noise"].index(case)], m)
@@ -81,7 +85,7 @@ def table(out):
         cell = lambda p, s: f"{p:.2f} / {s:.3f}"
         lines.append("| " + " | ".join([
             case, cell(aeic["psnr_noisy"][i], aeic["ssim_noisy"][i]), cell(aeic["psnr"][i], aeic["ssim"][i]),
-            f"{hinted:.2f}" if hinted is not None else "—",
+            f"{hinted:.2f}" if hinted is not None else "—", f"{refined['psnr'][i]:.2f}",
             f"{best[3]} {cell(best[0], best[1])}" if best else "—",
             f"{aeic['psnr'][i] - best[0]:+.2f} dB" if best else "—",
             f"{aeic['seconds'][i]:.2f}", f"{best[2]:.2f}" if best else "—"]) + " |")
@@ -129,6 +133,7 @@ def main():
                         help="only the baselines, on the noisy images already in --noisy")
     parser.add_argument("--cases", default="gaussian-25,saltpepper-0.1,saltpepper-0.3,saltpepper-0.5,masking-0.3,masking-0.5,masking-0.7,gaussian-15,gaussian-50",
                         help="the baselines' cases, in the order to run them (CBM3D is slow)")
+    parser.add_argument("--refine", type=int, default=2, help="the refined column's aeic denoise --refine")
     parser.add_argument("--figure-image", default="kodim23")
     parser.add_argument("--figure-crop", default="120,260,200", help="Y,X,SIZE of the crops")
     args = parser.parse_args()
@@ -137,11 +142,14 @@ def main():
         noisy = args.noisy or pathlib.Path(tmp)
         if args.baselines_only:
             return run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
+        model = ["--model", args.model] if args.model else []
         subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json", str(args.out / "denoise-aeic.json"),
-                        "--save-noisy", str(noisy), "-f"] + (["--model", args.model] if args.model else []), check=True)
+                        "--save-noisy", str(noisy), "-f"] + model, check=True)
+        subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json",
+                        str(args.out / "denoise-aeic-refine.json"), "--refine", str(args.refine), "-f"] + model, check=True)
         if args.baselines != "none":
             run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
-        text = table(args.out)
+        text = table(args.out, args.refine)
         (args.out / "denoise-table.md").write_text(text)
         print(text)
         figure(args.aeic, args.model, args.data, noisy, args.out, args.figure_image,

@@ -105,7 +105,9 @@ def ours(args, bfloat16):
     model = [args.aeic, "bench", "model", "--size", args.size] + common
     codec = [args.aeic, "bench", "codec", args.image] + common if args.image else None
     result = {}
-    for suffix, precision in [("", [])] + ([("_bfloat16", ["--precision", "bfloat16"])] if bfloat16 else []):
+    # Explicit, as aeic's defaults differ by command (compress encodes in bfloat16 where it can).
+    variants = [("", ["--precision", "float32"])] + ([("_bfloat16", ["--precision", "bfloat16"])] if bfloat16 else [])
+    for suffix, precision in variants:
         for command in filter(None, (train, model, codec)):
             times = json.loads(subprocess.run(command + precision, check=True, capture_output=True, text=True).stdout)
             result.update({key + suffix: value for key, value in times.items()})

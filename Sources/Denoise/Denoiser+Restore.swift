@@ -31,16 +31,20 @@ extension Denoiser {
     }
 
     /// `denoised` at the candidate pixels (none if `candidates` is empty), and
-    /// noisy + strength · (denoised − noisy) elsewhere.
-    static func combine(noisy: Tensor, denoised: Tensor, strength: Float, candidates: [Bool]) -> Tensor {
+    /// noisy + strength · (denoised − noisy) elsewhere, written over `denoised` (whose memory
+    /// a large photo cannot spare twice).
+    static func combine(noisy: Tensor, denoised: consuming Tensor, strength: Float, candidates: [Bool]) -> Tensor {
         precondition(noisy.sameShape(denoised) && noisy.n == 1, "one image, same shape")
-        var out = noisy
+        var out = consume denoised
         let plane = noisy.planeSize
-        for c in 0..<noisy.c {
-            for p in 0..<plane {
-                let k = c * plane + p
-                let share = candidates.isEmpty || !candidates[p] ? strength : 1
-                out.data[k] += share * (denoised.data[k] - noisy.data[k])
+        noisy.data.withUnsafeBufferPointer { x in
+            out.data.withUnsafeMutableBufferPointer { y in
+                for c in 0..<noisy.c {
+                    for p in 0..<plane where candidates.isEmpty || !candidates[p] {
+                        let k = c * plane + p
+                        y[k] = x[k] + strength * (y[k] - x[k])
+                    }
+                }
             }
         }
         return out

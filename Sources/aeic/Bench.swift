@@ -86,7 +86,7 @@ struct BenchTrain: ParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() {
-        let compute = options.configure(precision.precision)
+        let compute = options.configure(precision.chosen)
         let images = imagesPerSecond(architecture.architecture(), batch: batch, crop: crop, repeats: options.repeats,
                                      compute: compute)
         if options.json { printJSON(["images_per_s": images]) }
@@ -119,7 +119,7 @@ struct BenchModel: ParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() throws {
-        let compute = options.configure(precision.precision)
+        let compute = options.configure(precision.chosen)
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 % 16 == 0 }) else {
             throw ValidationError("--size must be WIDTHxHEIGHT, multiples of 16")

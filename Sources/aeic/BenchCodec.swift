@@ -18,7 +18,8 @@ struct BenchCodec: ParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() throws {
-        let codec = try loadCodec(model, compute: options.configure(precision.precision))
+        let codec = try loadCodec(model, compute: options.configure(precision.chosen),
+                                  analysis: options.configure(precision.encoder))
         let photo: Image
         do { photo = try ImageFile.decode(try FileIO.read(image)) } catch { throw CLIError(image, error) }
         let x = photo.rgbTensor

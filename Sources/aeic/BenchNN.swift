@@ -86,7 +86,7 @@ struct BenchNN: ParsableCommand {
     struct Row { let setting: String, name: String, pass: String, gflops: Double, sgemm: Double }
 
     func run() {
-        let compute = options.configure(precision.precision)
+        let compute = options.configure(precision.chosen)
         var rows: [Row] = []
         for (setting, batch, h, w) in [("1×3×512×768", 1, 512, 768), ("8×3×256×256", 8, 256, 256)] {
             for c in cases(batch: batch, height: h, width: w) {
@@ -120,6 +120,6 @@ struct BenchNN: ParsableCommand {
                          r.gflops, r.sgemm, 100 * r.gflops / r.sgemm))
         }
         print(String(format: "\ntraining step (8×256², N=%d, M=%d): %.2f images/s; OpenBLAS core %@; GEMMs in %@",
-                     architecture.n, architecture.m, training, BLASRuntime.coreName, precision.precision.rawValue))
+                     architecture.n, architecture.m, training, BLASRuntime.coreName, precision.chosen.rawValue))
     }
 }

@@ -9,13 +9,16 @@ struct ModelOptions: ParsableArguments {
     var model: String?
     @OptionGroup var computeOptions: ComputeOptions
 
-    func load() throws -> ImageCodec { try loadCodec(model, compute: computeOptions.apply()) }
+    func load() throws -> ImageCodec {
+        try loadCodec(model, compute: computeOptions.apply(), analysis: computeOptions.apply(encoder: true))
+    }
 }
 
-/// The codec of the model file at `path`, or of the one shipped with aeic.
-func loadCodec(_ path: String?, compute: Compute) throws -> ImageCodec {
+/// The codec of the model file at `path`, or of the one shipped with aeic (its encoder
+/// computing as `analysis` says, if given).
+func loadCodec(_ path: String?, compute: Compute, analysis: Compute? = nil) throws -> ImageCodec {
     let bytes = try modelBytes(path, shipped: ImageCodec.defaultModelBytes(), what: "model")
-    do { return try ImageCodec(modelFile: bytes, compute: compute) }
+    do { return try ImageCodec(modelFile: bytes, compute: compute, analysis: analysis) }
     catch { throw CLIError(path ?? "default model", error) }
 }
 

@@ -54,19 +54,26 @@ func warn(_ message: String) {
 
 extension GEMMPrecision: ExpressibleByArgument {}
 
-/// `--precision`, for the commands that train: the arithmetic of the layers' GEMMs.
+/// `--precision`: the arithmetic of the layers' GEMMs.
 struct PrecisionOptions: ParsableArguments {
-    @Option(help: "GEMMs of convolutions and GDN in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16).")
-    var precision = GEMMPrecision.float32
+    @Option(help: "GEMMs of convolutions and GDN in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16). Default: float32, except in the codec's encoder (compress), which uses bfloat16 where the CPU has it.")
+    var precision: GEMMPrecision?
 
     func validate() throws {
-        guard precision == .float32 || BLASRuntime.bfloat16Supported else {
+        guard precision != .bfloat16 || BLASRuntime.bfloat16Supported else {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16")
         }
     }
 
+    /// The precision asked for, or float32.
+    var chosen: GEMMPrecision { precision ?? .float32 }
+
+    /// The precision asked for, or else the fastest this CPU has: for the codec's encoder,
+    /// whose output (the file) need not be the same on every CPU.
+    var encoder: GEMMPrecision { precision ?? (BLASRuntime.bfloat16Supported ? .bfloat16 : .float32) }
+
     /// How the model's layers compute, with both cores.
-    var compute: Compute { Compute(precision: precision) }
+    var compute: Compute { Compute(precision: chosen) }
 }
 
 /// `--precision` and `--threads` for the commands that code or denoise images.
@@ -79,9 +86,10 @@ struct ComputeOptions: ParsableArguments {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1–256") }
     }
 
-    /// How the model's layers compute; sets OpenBLAS's threads (one setting per process).
-    func apply() -> Compute {
+    /// How the model's layers compute (the codec's encoder's, with `encoder`); sets OpenBLAS's
+    /// threads (one setting per process).
+    func apply(encoder: Bool = false) -> Compute {
         BLASRuntime.threads = threads
-        return Compute(precision: precision.precision, workers: threads)
+        return Compute(precision: encoder ? precision.encoder : precision.chosen, workers: threads)
     }
 }

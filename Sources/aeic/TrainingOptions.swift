@@ -69,7 +69,7 @@ struct TrainingOptions: ParsableArguments {
     /// Runs `trainer` on `set` until a stop condition, writing checkpoints to --out.
     func run<Model>(_ trainer: Trainer<Model>, on set: TrainingSet) throws {
         trainer.model.configure(precision.compute)
-        warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName), GEMMs in \(precision.precision)")
+        warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName), GEMMs in \(precision.chosen)")
         var loop = TrainingLoop(log: { warn($0) }, save: { try FileIO.write($0.encoded(), to: out, force: true) })
         (loop.steps, loop.minutes, loop.checkpointMinutes) = (steps, minutes, checkpointMinutes)
         try loop.run(trainer, on: set)

@@ -47,6 +47,27 @@ final class RobustnessCLITests: TemporaryFolderTestCase {
         }
     }
 
+    /// Unless told, compress encodes in bfloat16 where the CPU has AVX512_BF16 (its file need
+    /// not be the same on every CPU) and in float32 elsewhere; decompress and denoise compute
+    /// in float32, so their pictures do not depend on the CPU beyond GEMM rounding.
+    func testDefaultPrecisions() throws {
+        func output(_ command: String, _ input: String, _ suffix: String, _ options: [String]) throws -> Data? {
+            let out = path("\(command)\(options.joined()).\(suffix)")
+            let result = try run([command, input, "-o", out] + options, environment: [:])
+            if result.status != 0 && result.stderr.contains("AVX512_BF16") { return nil }
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return try Data(contentsOf: URL(fileURLWithPath: out))
+        }
+        let photo = AEIC.fixture("rgb.png")
+        let bfloat16 = try output("compress", photo, "aeic", ["--precision", "bfloat16"])
+        let float32 = try output("compress", photo, "aeic", ["--precision", "float32"])
+        XCTAssertEqual(try output("compress", photo, "aeic", []), bfloat16 ?? float32)
+        if bfloat16 != nil { XCTAssertNotEqual(bfloat16, float32, "the two encoders should round differently") }
+        let file = path("compress.aeic")
+        XCTAssertEqual(try output("decompress", file, "png", []), try output("decompress", file, "png", ["--precision", "float32"]))
+        XCTAssertEqual(try output("denoise", photo, "png", []), try output("denoise", photo, "png", ["--precision", "float32"]))
+    }
+
     /// The golden files decode to their pictures within one level under every OpenBLAS kernel
     /// family this CPU runs, in float32 (and within a few levels in bfloat16).
     func testGoldenFilesDecodeAlikeUnderEveryKernel() throws {

@@ -16,9 +16,11 @@ public final class ImageCodec {
     /// another model's tables.
     public let identity: UInt64
 
-    /// The codec of a model file, its transforms computing as `compute` says (the integer
-    /// h_s always computes exactly, whatever `compute`).
-    public init(modelFile bytes: [UInt8], compute: Compute = Compute()) throws {
+    /// The codec of a model file, its transforms computing as `compute` says, or the
+    /// encoder's (g_a, h_a) as `analysis` says if given: their output is the file, which need
+    /// not be the same on every CPU, unlike the decoded pixels. The integer h_s always
+    /// computes exactly, whatever either says.
+    public init(modelFile bytes: [UInt8], compute: Compute = Compute(), analysis: Compute? = nil) throws {
         let file = try ParameterFile(decoding: bytes)
         let kinds = Architecture.Kind.allCases.map(\.rawValue).joined(separator: " or ")
         guard let kind = file.kind, Architecture.Kind(rawValue: kind) != nil else {
@@ -34,7 +36,7 @@ public final class ImageCodec {
         try file.load(into: model.codingParameters)
         coder = try model.prior.coder(blobs: file.blobs, latentChannels: architecture.M)
         identity = FNV1a.hash(bytes)
-        model.configureTransforms(compute)
+        model.configureTransforms(compute, analysis: analysis ?? compute)
     }
 
     /// How the transforms cut an image: cores of at most `tile` latents (768 pixels, so that

@@ -49,12 +49,13 @@ public final class CompressionModel: ParameterOwner {
 
     public var parameters: [Parameter] { g_a.parameters + g_s.parameters + prior.parameters + gains.parameters }
 
-    /// Sets how the layers that code an image compute: g_a, g_s and the prior's encoder side
-    /// (the hyperprior's h_a); h_s, which picks tables, keeps the exact float32 of
-    /// `ScaleIndexer`.
-    func configureTransforms(_ compute: Compute) {
-        [g_a, g_s].forEach { $0.configure(compute) }
-        prior.configureEncoder(compute)
+    /// Sets how the layers that code an image compute: g_s as `compute` says, g_a and the
+    /// prior's encoder side (the hyperprior's h_a) as `analysis` says; h_s, which picks
+    /// tables, keeps the exact float32 of `ScaleIndexer`.
+    func configureTransforms(_ compute: Compute, analysis: Compute) {
+        g_s.configure(compute)
+        g_a.configure(analysis)
+        prior.configureEncoder(analysis)
     }
 
     /// Sets how every layer computes, the hyperprior's included.
