@@ -13,9 +13,9 @@
 # time left; every step ran at the rate this script's schedule gives it (the first drop, at
 # 5,800, was the only one reached before the last resume). The warm restart from step 7,900
 # was stopped once at step 8,719 to move its drop earlier. The second, from step 11,000, was
-stopped at steps 12,449, 13,537 and 14,786 to move its drop (first planned at 19,000, end
-21,000) to fit the session, and paused (SIGSTOP) for 13 minutes of benchmarks. Batches depend only on the seed and the
-# step, so a rerun draws the same crops and noises.
+# stopped at steps 12,449, 13,537 and 14,786 to move its drop (first planned at 19,000, end
+# 21,000) to fit the session, and paused (SIGSTOP) for 13 minutes of benchmarks. Batches
+# depend only on the seed and the step, so a rerun draws the same crops and noises.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
 # AVX512_BF16, drop `--precision bfloat16` (float32 is about 1.8× slower per step).
@@ -37,5 +37,10 @@ $aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/
 $aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise.ckpt --resume \
     --channels 24 48 96 192 --blocks 2 --batch 8 --crop 128 --seed 1 --precision bfloat16 \
     --lr 2e-4 --lr-drop 20000:6e-5 --steps 22000 --checkpoint-minutes 5
+# A third (the session after that): stopped at steps 23,488 and 25,141 to move its drop (first
+# planned at 29,000, end 31,000) to fit the session.
+$aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise.ckpt --resume \
+    --channels 24 48 96 192 --blocks 2 --batch 8 --crop 128 --seed 1 --precision bfloat16 \
+    --lr 2e-4 --lr-drop 26800:6e-5 --steps 28000 --checkpoint-minutes 5
 $aeic train export runs/denoise.ckpt -o Sources/Denoise/Resources/default.aeicdenoiser -f
 $aeic eval denoise --data "$split/val" --json runs/denoise-val.json -f

@@ -18,14 +18,19 @@ extension Denoiser {
     /// `impulses` may have set, and elsewhere the input moved towards the output by the gate's
     /// strength for the photo's estimated noise. Each of `refinements` further passes runs the
     /// network on the result and takes its output at the candidate pixels again: a filled-in
-    /// pixel is estimated better once its neighbours are.
+    /// pixel is estimated better once its neighbours are. Candidates with no other pixel near
+    /// them take the majority of their window instead (`ImpulseNoise.unobserved`).
     public func restore(_ x: Tensor, impulses: ImpulseNoise? = .saltPepper, refinements: Int = 0) -> Tensor {
         let candidates = impulses?.candidates(x) ?? []
         var out = Denoiser.combine(noisy: x, denoised: denoise(x), strength: Denoiser.strength(NoiseLevel.sigma(x)),
                                    candidates: candidates)
         guard candidates.contains(true) else { return out }
-        for _ in 0..<refinements {
-            out = Denoiser.combine(noisy: out, denoised: denoise(out), strength: 0, candidates: candidates)
+        let unobserved = ImpulseNoise.unobserved(x, candidates: candidates)
+        for pass in 0...refinements {
+            if pass > 0 { out = Denoiser.combine(noisy: out, denoised: denoise(out), strength: 0, candidates: candidates) }
+            for (pixel, value) in unobserved {
+                for c in 0..<out.c { out.data[c * out.planeSize + pixel] = value }
+            }
         }
         return out
     }

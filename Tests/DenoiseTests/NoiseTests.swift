@@ -82,4 +82,23 @@ final class NoiseTests: XCTestCase {
         XCTAssertEqual(ImpulseNoise.masking.candidates(x), [true, false, false, false])
         XCTAssertEqual(ImpulseNoise.saltPepper.candidates(x), [true, false, true, false])
     }
+
+    /// A black border under salt-and-pepper noise: candidates with no other pixel within two
+    /// take their window's majority; those near a grey pixel are left to the network.
+    func testUnobservedCandidatesTakeTheMajority() {
+        var plane = [Float](repeating: 0, count: 8 * 8)
+        plane[1 * 8 + 1] = 1                                  // salt in the border
+        plane[7 * 8 + 7] = 0.5                                // a pixel noise did not set
+        let x = Tensor(n: 1, c: 1, h: 8, w: 8, data: plane)
+        let candidates = ImpulseNoise.saltPepper.candidates(x)
+        let unobserved = ImpulseNoise.unobserved(x, candidates: candidates)
+        let pixels = Set(unobserved.map(\.pixel))
+        XCTAssertTrue(pixels.contains(1 * 8 + 1) && pixels.contains(0), "\(pixels)")
+        XCTAssertFalse(pixels.contains(5 * 8 + 5) || pixels.contains(7 * 8 + 7), "near or at the grey pixel")
+        XCTAssertEqual(pixels, Set((0..<64).filter { max(abs($0 / 8 - 7), abs($0 % 8 - 7)) > 2 }))
+        XCTAssertTrue(unobserved.allSatisfy { $0.value == 0 }, "black is the majority everywhere")
+        let white = Tensor(n: 1, c: 1, h: 3, w: 3, data: [1, 1, 1, 1, 0, 1, 1, 1, 0])
+        XCTAssertEqual(ImpulseNoise.unobserved(white, candidates: ImpulseNoise.saltPepper.candidates(white)).map(\.value),
+                       Array(repeating: 1, count: 9))
+    }
 }
