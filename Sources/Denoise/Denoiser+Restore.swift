@@ -20,7 +20,7 @@ extension Denoiser {
     /// network on the result and takes its output at the candidate pixels again: a filled-in
     /// pixel is estimated better once its neighbours are. Candidates with no other pixel near
     /// them take the majority of their window instead (`ImpulseNoise.unobserved`).
-    public func restore(_ x: Tensor, impulses: ImpulseNoise? = .saltPepper, refinements: Int = 0) -> Tensor {
+    public func restore(_ x: Tensor, impulses: ImpulseNoise?, refinements: Int = 0) -> Tensor {
         let candidates = impulses?.candidates(x) ?? []
         var out = Denoiser.combine(noisy: x, denoised: denoise(x), strength: Denoiser.strength(NoiseLevel.sigma(x)),
                                    candidates: candidates)
@@ -33,6 +33,11 @@ extension Denoiser {
             }
         }
         return out
+    }
+
+    /// `x` restored blind: with the impulse noise `ImpulseNoise.detect` finds in it, if any.
+    public func restore(_ x: Tensor, refinements: Int = 0) -> Tensor {
+        restore(x, impulses: ImpulseNoise.detect(x), refinements: refinements)
     }
 
     /// `denoised` at the candidate pixels (none if `candidates` is empty), and

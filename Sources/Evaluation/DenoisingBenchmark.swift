@@ -22,8 +22,7 @@ public struct DenoisingBenchmark {
         public var noise: String, image: String
         public var psnrNoisy: Double, ssimNoisy: Double
         public var psnr: Double, ssim: Double
-        /// Told the kind of noise (impulse noise only): for masking, only black pixels are
-        /// candidates; for salt-and-pepper, the same black and white ones as blind.
+        /// Told the kind of noise (impulse noise only) instead of finding it.
         public var psnrHinted: Double?
         public var seconds: Double
 
@@ -67,7 +66,7 @@ public struct DenoisingBenchmark {
         switch noise {
         case .gaussian: hinted = nil
         case .masking: hinted = DenoisingBenchmark.psnr(photo, image(denoiser.restore(input, impulses: .masking, refinements: refinements)))
-        case .saltPepper: hinted = psnr
+        case .saltPepper: hinted = DenoisingBenchmark.psnr(photo, image(denoiser.restore(input, impulses: .saltPepper, refinements: refinements)))
         }
         return Row(noise: DenoisingBenchmark.name(noise), image: name,
                    psnrNoisy: DenoisingBenchmark.psnr(photo, noisy), ssimNoisy: Metrics.ssim(photo, noisy),

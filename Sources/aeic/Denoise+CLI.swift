@@ -61,7 +61,7 @@ struct DenoiseCommand: ParsableCommand {
 
     @Argument(help: "Input PNG or JPEG files or folders, or - for stdin.") var inputs: [String]
     @OptionGroup var imageOutput: ImageOutputOptions
-    @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. Except with gaussian, pixels that are not black (or white, unless masking) are kept as they are when the photo shows no other noise.")
+    @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. With masking (black pixels) or saltpepper (black and white ones), found or named, the other pixels are kept as they are when the photo shows no other noise.")
     var noise: NoiseHint = .auto
     @Option(help: "Further passes over the pixels masking or salt-and-pepper noise may have set: better (most from the first two), slower (each pass takes as long again).")
     var refine = 0
@@ -85,7 +85,7 @@ struct DenoiseCommand: ParsableCommand {
         let image = try inputOptions.readImage(input)
         let start = Date()
         let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.rgb().samples)
-        let clean = model.restore(noisy, impulses: noise.impulses, refinements: refine)
+        let clean = model.restore(noisy, impulses: noise.impulses(in: noisy), refinements: refine)
         let seconds = Date().timeIntervalSince(start)
         let written = try imageOutput.write(image.replacingColour(with: clean.data), to: output, force: force)
         if verbose {
@@ -100,12 +100,13 @@ struct DenoiseCommand: ParsableCommand {
 enum NoiseHint: String, ExpressibleByArgument, CaseIterable {
     case auto, gaussian, masking, saltpepper
 
-    /// Which pixels impulse noise may have set: black or white ones unless told which noise.
-    var impulses: ImpulseNoise? {
+    /// The impulse noise named, or found in `x`.
+    func impulses(in x: Tensor) -> ImpulseNoise? {
         switch self {
+        case .auto: return ImpulseNoise.detect(x)
         case .gaussian: return nil
         case .masking: return .masking
-        case .auto, .saltpepper: return .saltPepper
+        case .saltpepper: return .saltPepper
         }
     }
 }

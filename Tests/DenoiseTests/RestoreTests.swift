@@ -58,11 +58,35 @@ final class RestoreTests: XCTestCase {
         let corrupted = noisy(.saltPepper(fraction: 0.3))
         let candidates = ImpulseNoise.saltPepper.candidates(corrupted)
         for refinements in [0, 2] {
-            let restored = denoiser.restore(corrupted, refinements: refinements)
+            let restored = denoiser.restore(corrupted, impulses: .saltPepper, refinements: refinements)
             for p in candidates.indices where !candidates[p] {
                 XCTAssertEqual(restored.data[p], corrupted.data[p])
             }
             XCTAssertNotEqual(restored.data, corrupted.data, "refinements \(refinements)")
         }
+    }
+
+    /// Masking and salt-and-pepper noise are found at the mixture's lowest level; a clean or
+    /// Gaussian-noisy photo, black and white in its shadows and highlights, carries neither.
+    func testImpulseNoiseIsDetected() {
+        let side = 96
+        var data = (0..<3).flatMap { c in
+            (0..<side * side).map { p -> Float in
+                let level = Float(p % side + p / side + 5 * c)
+                return (level * 1.3).rounded() / 255
+            }
+        }
+        for p in 0..<side * 3 { for c in 0..<3 { data[c * side * side + p] = 0 } }                 // a black band
+        for p in (side * side - side * 3)..<(side * side) { for c in 0..<3 { data[c * side * side + p] = 1 } } // a white one
+        let photo = Tensor(n: 1, c: 3, h: side, w: side, data: data)
+        func found(_ noise: Noise) -> ImpulseNoise? {
+            var rng = SplitMix64(seed: 3)
+            return ImpulseNoise.detect(noise.applied(to: photo, rng: &rng))
+        }
+        XCTAssertNil(found(.gaussian(sigma: 0)))
+        XCTAssertNil(found(.gaussian(sigma: 50)))
+        XCTAssertEqual(found(.masking(fraction: 0.05)), .masking)
+        XCTAssertEqual(found(.saltPepper(fraction: 0.05)), .saltPepper)
+        XCTAssertEqual(found(.saltPepper(fraction: 0.7)), .saltPepper)
     }
 }
