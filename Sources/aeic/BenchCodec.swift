@@ -19,7 +19,7 @@ struct BenchCodec: ParsableCommand {
 
     func run() throws {
         let codec = try loadCodec(model, compute: options.configure(precision.chosen),
-                                  analysis: options.configure(precision.encoder))
+                                  analysis: options.configure(precision.fastest))
         let photo: Image
         do { photo = try ImageFile.decode(try FileIO.read(image)) } catch { throw CLIError(image, error) }
         let x = photo.rgbTensor

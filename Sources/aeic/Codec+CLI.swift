@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
     @OptionGroup var computeOptions: ComputeOptions
 
     func load() throws -> ImageCodec {
-        try loadCodec(model, compute: computeOptions.apply(), analysis: computeOptions.apply(encoder: true))
+        try loadCodec(model, compute: computeOptions.apply(), analysis: computeOptions.apply(fastest: true))
     }
 }
 

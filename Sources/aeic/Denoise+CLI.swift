@@ -11,11 +11,13 @@ struct DenoiserOptions: ParsableArguments {
     var model: String?
     @OptionGroup var computeOptions: ComputeOptions
 
-    func load() throws -> Denoiser {
+    /// The denoiser, computing in the fastest precision this CPU has unless told (`fastest`:
+    /// for a photo, which need not be the same on every CPU) or in float32 (for measurements).
+    func load(fastest: Bool) throws -> Denoiser {
         let bytes = try modelBytes(model, shipped: Denoiser.defaultModelBytes(), what: "denoiser")
         do {
             let denoiser = try Denoiser(file: try ParameterFile(decoding: bytes))
-            denoiser.configure(computeOptions.apply())
+            denoiser.configure(computeOptions.apply(fastest: fastest))
             return denoiser
         }
         catch { throw CLIError(model ?? "default denoiser", error) }
@@ -75,7 +77,7 @@ struct DenoiseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try denoiser.load()
+        let model = try denoiser.load(fastest: true)
         try imageOutput.destination.run(inputs, accepts: { ImageFormat(pathExtension: $0) != nil }, outputExtension: {
             [imageOutput] in imageOutput.outputExtension(fallback: ImageFormat(pathExtension: $0.path) ?? .png)
         }) { try denoise($0, to: $1, force: $2, model) }

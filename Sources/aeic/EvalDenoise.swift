@@ -20,7 +20,7 @@ struct EvalDenoise: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Overwrite the JSON file.") var force = false
 
     func run() throws {
-        let model = try denoiser.load()
+        let model = try denoiser.load(fastest: false)
         let (folder, photos) = try readPhotos(data)
         let benchmark = DenoisingBenchmark(denoiser: model, refinements: refine)
         let cases = DenoisingBenchmark.cases

@@ -56,7 +56,7 @@ extension GEMMPrecision: ExpressibleByArgument {}
 
 /// `--precision`: the arithmetic of the layers' GEMMs.
 struct PrecisionOptions: ParsableArguments {
-    @Option(help: "GEMMs of convolutions and GDN in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16). Default: float32, except in the codec's encoder (compress), which uses bfloat16 where the CPU has it.")
+    @Option(help: "GEMMs of convolutions and GDN in float32 (OpenBLAS) or bfloat16 (products of bfloat16 summed in Float32; needs AVX512_BF16). Default: float32, except in compress's encoder and in denoise, which use bfloat16 where the CPU has it.")
     var precision: GEMMPrecision?
 
     func validate() throws {
@@ -68,9 +68,9 @@ struct PrecisionOptions: ParsableArguments {
     /// The precision asked for, or float32.
     var chosen: GEMMPrecision { precision ?? .float32 }
 
-    /// The precision asked for, or else the fastest this CPU has: for the codec's encoder,
-    /// whose output (the file) need not be the same on every CPU.
-    var encoder: GEMMPrecision { precision ?? (BLASRuntime.bfloat16Supported ? .bfloat16 : .float32) }
+    /// The precision asked for, or else the fastest this CPU has: for outputs that need not
+    /// be the same on every CPU (the codec's file, a denoised photo), unlike decoded pixels.
+    var fastest: GEMMPrecision { precision ?? (BLASRuntime.bfloat16Supported ? .bfloat16 : .float32) }
 
     /// How the model's layers compute, with both cores.
     var compute: Compute { Compute(precision: chosen) }
@@ -86,10 +86,10 @@ struct ComputeOptions: ParsableArguments {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1–256") }
     }
 
-    /// How the model's layers compute (the codec's encoder's, with `encoder`); sets OpenBLAS's
-    /// threads (one setting per process).
-    func apply(encoder: Bool = false) -> Compute {
+    /// How the model's layers compute (in the fastest precision unless told, with `fastest`);
+    /// sets OpenBLAS's threads (one setting per process).
+    func apply(fastest: Bool = false) -> Compute {
         BLASRuntime.threads = threads
-        return Compute(precision: encoder ? precision.encoder : precision.chosen, workers: threads)
+        return Compute(precision: fastest ? precision.fastest : precision.chosen, workers: threads)
     }
 }
