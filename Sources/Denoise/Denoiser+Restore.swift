@@ -21,8 +21,14 @@ extension Denoiser {
     /// pixel is estimated better once its neighbours are. Candidates with no other pixel near
     /// them take the majority of their window instead (`ImpulseNoise.unobserved`).
     public func restore(_ x: Tensor, impulses: ImpulseNoise?, refinements: Int = 0) -> Tensor {
+        restore(x, denoised: denoise(x), impulses: impulses, refinements: refinements)
+    }
+
+    /// `restore` with the network's output for `x` already computed (`denoise(x)`), for a
+    /// caller that restores one photo under several hints.
+    public func restore(_ x: Tensor, denoised: consuming Tensor, impulses: ImpulseNoise?, refinements: Int = 0) -> Tensor {
         let candidates = impulses?.candidates(x) ?? []
-        var out = Denoiser.combine(noisy: x, denoised: denoise(x), strength: Denoiser.strength(NoiseLevel.sigma(x)),
+        var out = Denoiser.combine(noisy: x, denoised: denoised, strength: Denoiser.strength(NoiseLevel.sigma(x)),
                                    candidates: candidates)
         guard candidates.contains(true) else { return out }
         let unobserved = ImpulseNoise.unobserved(x, candidates: candidates)
