@@ -55,6 +55,36 @@ final class CodecGradientTests: XCTestCase {
         }
     }
 
+    /// z's rate through a signed h_a (|y| and y read side by side) in h_a's parameters and
+    /// in y: the one stretch of the hyperprior before a rounding. dy is checked along random
+    /// directions, whose derivatives stand above Float32's noise where single entries do not.
+    func testSignedAnalysisRate() {
+        var rng = SplitMix64(seed: 8)
+        let hyper = Hyperprior(N: 2, M: 3, levels: 2, signed: true, rng: &rng)
+        hyper.gains.gain.value = hyper.gains.gain.value.map { _ in 10 }
+        for p in hyper.h_a.parameters + (hyper.signed?.parameters ?? []) {
+            p.value = p.value.map { _ in p.name.hasSuffix("bias") ? 0.5 : rng.uniform() - 0.5 }
+        }
+        // Entries at least 0.5 from 0, where |y| has no kink within a step.
+        let y = randomTensor(n: 1, c: 3, h: 8, w: 8, seed: 6, scale: 2).map { $0 + ($0 < 0 ? -0.5 : 0.5) }
+        func rate(_ y: Tensor) -> (bits: Double, dy: Tensor) {
+            var rng = SplitMix64(seed: 12)
+            let side = hyper.sideInformation(y, levels: [1], rng: &rng, scale: 1)
+            return (side.bits, hyper.backward(side, y: y, dDecoded: Tensor(zerosLike: side.z)))
+        }
+        GradientChecker(step: 1e-2, tolerance: 3e-2).check(parameters: hyper.h_a.parameters + (hyper.signed?.parameters ?? [])) {
+            rate(y).bits
+        }
+        let dy = rate(y).dy
+        for seed in UInt64(1)...3 {
+            let direction = randomTensor(n: 1, c: 3, h: 8, w: 8, seed: seed)
+            let step = direction.map { $0 * 1e-2 }
+            let numeric = (rate(y + step).bits - rate(y - step).bits) / 2e-2
+            let analytic = zip(dy.data, direction.data).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            XCTAssertEqual(numeric, analytic, accuracy: 2e-2 * max(0.05, abs(numeric)), "along direction \(seed)")
+        }
+    }
+
     /// One whole training step (rate + λ·255²·MSE) of each prior, in every parameter after
     /// the quantizer: g_s, the priors' densities, h_s, the context and the decoder gains
     /// (which reach the context's input too).

@@ -208,6 +208,33 @@ final class BytesTests: XCTestCase {
     func testCRC32KnownValue() {
         XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
     }
+
+    /// Eight bytes a step against the bytewise definition, over every length to 40, slices
+    /// that start off zero, and chained seeds.
+    func testCRC32MatchesBytewiseOracle() {
+        func oracle(_ bytes: [UInt8], seed: UInt32 = 0) -> UInt32 {
+            ~bytes.reduce(~seed) { c, b in
+                (0..<8).reduce(c ^ UInt32(b)) { c, _ in c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            }
+        }
+        var rng = SplitMix64(seed: 3)
+        let bytes = (0..<48).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for start in 0..<8 {
+            for end in start...(start + 40) {
+                let slice = bytes[start..<end]
+                XCTAssertEqual(CRC32.checksum(slice), oracle(Array(slice)), "\(start)..<\(end)")
+                XCTAssertEqual(CRC32.checksum(slice, seed: 0x1234_5678), oracle(Array(slice), seed: 0x1234_5678))
+            }
+        }
+    }
+
+    /// Half-precision bits widen to what the runtime's conversion gives, for all 65,536.
+    func testHalfBitsWidenExactly() {
+        for bits in UInt16.min...UInt16.max {
+            let (fast, runtime) = (Float(halfBits: bits), Float(Float16(bitPattern: bits)))
+            if runtime.isNaN { XCTAssertTrue(fast.isNaN) } else { XCTAssertEqual(fast.bitPattern, runtime.bitPattern, "\(bits)") }
+        }
+    }
 }
 
 final class InferenceTests: XCTestCase {

@@ -85,14 +85,13 @@ final class IntegerNetwork {
             (k, s, outputs, transposed) = (deconv.kernel, deconv.stride, deconv.outChannels, true)
         } else { preconditionFailure("an integer network holds only convolutions") }
         let taps = k * k, inputs = weight.count / (outputs * taps)
+        let residue = (0..<taps).map { t in (t / k % s) * s + t % k % s }
         var worst: Int64 = 0
         for o in 0..<outputs {
             var classes = [Int64](repeating: 0, count: s * s)
             for i in 0..<inputs {
-                for t in 0..<taps {
-                    let index = transposed ? (i * outputs + o) * taps + t : (o * inputs + i) * taps + t
-                    classes[(t / k % s) * s + t % k % s] += Int64(weight[index].magnitude)
-                }
+                let first = transposed ? (i * outputs + o) * taps : (o * inputs + i) * taps
+                for t in 0..<taps { classes[residue[t]] += Int64(weight[first + t].magnitude) }
             }
             worst = max(worst, classes.max()! * input + Int64(bias[o].magnitude))
         }

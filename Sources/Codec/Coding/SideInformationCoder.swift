@@ -26,9 +26,9 @@ struct SideInformationCoder {
         return [blob: EntropyTables(entropy: hyper.entropy, gainVectors: levels).encoded]
     }
 
-    /// Codes ẑ = round(h_a(|y|)·g_z) and returns it.
+    /// Codes ẑ = round(h_a(y)·g_z) and returns it.
     func encode(_ y: Tensor, quality: Int, into encoder: inout RangeEncoder) -> [Int32] {
-        let z = hyper.h_a.infer(y.map { abs($0) })
+        let z = hyper.analyse(y)
         let level = hyper.gains.nearestLevel(quality: quality)
         let gain = hyper.gains.vectors(level: level).gain
         let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / z.planeSize]).rounded()) }

@@ -28,16 +28,21 @@ public struct Architecture: ArchitectureDescription, Equatable, Sendable {
     public var hyperN: Int?
     /// Channels of the checkerboard context (checkerboard models only).
     public var contextN: Int?
+    /// Whether h_a reads y's signs as well as |y|, so that z can carry the means
+    /// (`Hyperprior.signed`): true for new checkerboard models, absent from the files of
+    /// those trained before it.
+    public var signedAnalysis: Bool?
     /// The rate–distortion trade-offs the gains were trained for, lowest rate first.
     public var lambdas: [Float]
 
     public static let defaultLambdas: [Float] = [0.00045, 0.0009, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.18]
 
     public init(kind: Kind = .factorized, N: Int = 128, M: Int = 192, hyperN: Int? = nil, contextN: Int? = nil,
-                lambdas: [Float] = Architecture.defaultLambdas) {
+                signedAnalysis: Bool = true, lambdas: [Float] = Architecture.defaultLambdas) {
         (self.kind, self.N, self.M, self.lambdas) = (kind, N, M, lambdas)
         self.hyperN = kind.hasHyperprior ? hyperN ?? 96 : nil
         self.contextN = kind == .checkerboard ? contextN ?? 128 : nil
+        self.signedAnalysis = kind == .checkerboard ? signedAnalysis : nil
     }
 
     /// Whether the sizes are ones this program will build (a model file's are checked before
@@ -46,6 +51,7 @@ public struct Architecture: ArchitectureDescription, Equatable, Sendable {
         (1...1024).contains(N) && (1...1024).contains(M)
             && (1...64).contains(lambdas.count) && lambdas.allSatisfy({ $0 > 0 && $0.isFinite }) && kind.hasHyperprior == (hyperN != nil)
             && (1...1024).contains(hyperN ?? 1) && (kind == .checkerboard) == (contextN != nil) && (1...1024).contains(contextN ?? 1)
+            && (kind == .checkerboard || signedAnalysis == nil)
     }
 
     public var levels: Int { lambdas.count }

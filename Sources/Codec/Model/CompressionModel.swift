@@ -42,6 +42,7 @@ public final class CompressionModel: ParameterOwner {
         case .hyperprior: prior = Hyperprior(N: architecture.hyperN ?? 96, M: m, levels: architecture.levels, rng: &rng)
         case .checkerboard:
             prior = CheckerboardHyperprior(N: architecture.hyperN ?? 96, M: m, contextChannels: architecture.contextN ?? 128,
+                                           signedAnalysis: architecture.signedAnalysis ?? false,
                                            levels: architecture.levels, rng: &rng)
         }
         gains = Gains(levels: architecture.levels, channels: m)

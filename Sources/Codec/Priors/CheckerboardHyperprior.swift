@@ -9,10 +9,11 @@ import NN
 /// around each latent. The decoder needs two passes, not one per latent as with serial
 /// autoregression (Minnen et al. 2018).
 ///
-/// h_s is the scale hyperprior's with a second head for the mean. The context network reads
+/// h_s is the scale hyperprior's with a second head for the mean, and h_a reads y's signs
+/// as well as |y| (`Hyperprior.signed`): from |y| alone z could say nothing of the means. The context network reads
 /// the anchors (a 5×5 convolution over ŷ·g⁻ with the other half zeroed) together with h_s's
 /// last hidden activation, and adds its corrections to both heads' outputs at the
-/// non-anchors. The mean head and the context's last layer start at zero, so a model
+/// non-anchors. The mean head, h_a's signed input and the context's last layer start at zero, so a model
 /// warm-started from a scale hyperprior starts exactly where that model was. Every layer that
 /// picks a table has bounded activations, so that `CheckerboardIndexer` can run it in
 /// integers.
@@ -32,8 +33,8 @@ public final class CheckerboardHyperprior: Prior {
     /// Context and hidden activation to the corrections (Δscale, Δmean): 1×1, bounded ReLU, 1×1.
     let fusion: Sequential
 
-    public init(N: Int, M: Int, contextChannels: Int, levels: Int, rng: inout SplitMix64) {
-        hyper = Hyperprior(N: N, M: M, levels: levels, rng: &rng)
+    public init(N: Int, M: Int, contextChannels: Int, signedAnalysis: Bool, levels: Int, rng: inout SplitMix64) {
+        hyper = Hyperprior(N: N, M: M, levels: levels, signed: signedAnalysis, rng: &rng)
         self.contextChannels = contextChannels
         let layers = hyper.h_s.layers
         (trunk, scaleHead, scaleReLU) = (Sequential(Array(layers[0..<5])), layers[5], layers[6])

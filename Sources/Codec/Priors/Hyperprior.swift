@@ -11,15 +11,21 @@ import NN
 /// h_s's activations are bounded (its input to ±`inputBound`, its hidden ReLUs to
 /// [0, `activationBound`]) so that `ScaleIndexer` can run it in exact integer arithmetic:
 /// the encoder and every decoder must pick the same table for each latent.
+///
+/// z = h_a(|y|) carries no sign, so h_s could predict no mean from it. A mean-scale prior
+/// (Minnen et al. 2018, whose h_a reads y itself) adds `signed`: a 3×3 convolution of y summed
+/// with h_a's first layer of |y|. It starts at zero, so a scale hyperprior's h_a warm-starts
+/// it exactly.
 public final class Hyperprior: Prior {
     public static let inputBound: Float = 32
     public static let activationBound: Float = 8
     public let h_a: Sequential
+    let signed: Conv2D?
     public let h_s: Sequential
     public let entropy: EntropyBottleneck
     public let gains: Gains
 
-    public init(N: Int, M: Int, levels: Int, rng: inout SplitMix64) {
+    public init(N: Int, M: Int, levels: Int, signed: Bool = false, rng: inout SplitMix64) {
         h_a = Sequential([
             Conv2D("h_a.0", in: M, out: N, kernel: 3, stride: 1, rng: &rng), LeakyReLU(),
             Conv2D("h_a.2", in: N, out: N, kernel: 5, stride: 2, rng: &rng), LeakyReLU(),
@@ -35,15 +41,31 @@ public final class Hyperprior: Prior {
         ])
         entropy = EntropyBottleneck(channels: N, name: "hyper.entropy", rng: &rng)
         gains = Gains(levels: levels, channels: N, name: "hyper.gain")
+        self.signed = signed ? Conv2D("h_a.signed", in: M, out: N, kernel: 3, stride: 1, rng: &rng) : nil
+        for p in self.signed?.parameters ?? [] { p.value = [Float](repeating: 0, count: p.count) }
+        (first, rest) = (h_a.layers[0], Sequential(Array(h_a.layers.dropFirst())))
     }
 
-    public var parameters: [Parameter] { h_a.parameters + h_s.parameters + entropy.parameters + gains.parameters }
+    /// h_a's first layer (of |y|) and the layers after it, which read its sum with `signed`'s.
+    private let first: Layer, rest: Sequential
+
+    /// The encoder's half of the hyperprior: its parameters travel in model files.
+    private var analysis: [Layer] { [h_a] + (signed.map { [$0] } ?? []) }
+    private var analysisParameters: [Parameter] { analysis.flatMap(\.parameters) }
+
+    public var parameters: [Parameter] { analysisParameters + h_s.parameters + entropy.parameters + gains.parameters }
 
     var levelGains: [Gains] { [gains] }
     /// h_a for the encoder and z's gains; the file stores h_s as integers and z's density as tables.
-    var codingParameters: [Parameter] { h_a.parameters + gains.parameters }
-    func configure(_ compute: Compute) { [h_a, h_s].forEach { $0.configure(compute) } }
-    func configureEncoder(_ compute: Compute) { h_a.configure(compute) }
+    var codingParameters: [Parameter] { analysisParameters + gains.parameters }
+    func configure(_ compute: Compute) { (analysis + [h_s]).forEach { $0.configure(compute) } }
+    func configureEncoder(_ compute: Compute) { analysis.forEach { $0.configure(compute) } }
+
+    /// z for coding: h_a(|y|), plus `signed`'s reading of y when there is one.
+    func analyse(_ y: Tensor) -> Tensor {
+        let a = first.infer(y.map { abs($0) })
+        return rest.infer(signed.map { a + $0.infer(y) } ?? a)
+    }
 
     func exportBlobs(gains: Gains) -> [String: [UInt8]] { HyperpriorCoder.export(self, gains: gains) }
 
@@ -79,7 +101,8 @@ public final class Hyperprior: Prior {
     }
 
     func sideInformation(_ y: Tensor, levels: [Int], rng: inout SplitMix64, scale: Float) -> SideInformation {
-        let z = h_a.forward(y.map { abs($0) })
+        let a = first.forward(y.map { abs($0) })
+        let z = rest.forward(signed.map { a + $0.forward(y) } ?? a)
         let qz = GainedQuantization(z, gains: gains, levels: levels, rng: &rng)
         var dzNoisy = Tensor(zerosLike: z)
         var dzGain = [Float](repeating: 0, count: qz.gain.count)
@@ -94,9 +117,10 @@ public final class Hyperprior: Prior {
     /// dL/dy through z, given the gradient of whatever read ẑ (`dDecoded`).
     func backward(_ side: SideInformation, y: Tensor, dDecoded: Tensor) -> Tensor {
         let dz = side.q.backward(side.z, dNoisy: side.dNoisy, dGain: side.dGain, dDecoded: dDecoded, gains: gains)
-        var dy = h_a.backward(dz)
+        let da = rest.backward(dz)
+        var dy = first.backward(da)
         for k in 0..<dy.count where y.data[k] < 0 { dy.data[k] = -dy.data[k] }
-        return dy
+        return signed.map { dy + $0.backward(da) } ?? dy
     }
 
     /// The top-left `height`×`width` of every plane: h_s upsamples z by 4, which covers y.
