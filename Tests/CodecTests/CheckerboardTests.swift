@@ -11,13 +11,13 @@ import Training
 final class CheckerboardTests: XCTestCase {
     let architecture = Architecture(kind: .checkerboard, N: 8, M: 5, hyperN: 6, contextN: 4, lambdas: [0.01, 0.1])
 
-    /// A checkerboard model whose mean head and context are switched on (they start at zero)
-    /// and whose gains are spread out.
+    /// A checkerboard model whose mean head, signed h_a and context are switched on (they
+    /// start at zero) and whose gains are spread out.
     func makeModel() -> (CompressionModel, CheckerboardHyperprior) {
         let model = CompressionModel(architecture, seed: 5)
         let prior = model.prior as! CheckerboardHyperprior
         var rng = SplitMix64(seed: 8)
-        for p in prior.meanHead.parameters + prior.fusion.parameters {
+        for p in prior.meanHead.parameters + prior.fusion.parameters + prior.hyper.signed!.parameters {
             p.value = p.value.map { _ in (rng.uniform() - 0.5) * 0.6 }
         }
         for gains in [model.gains, prior.hyper.gains] {
