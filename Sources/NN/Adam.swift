@@ -7,6 +7,9 @@ public final class Adam {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
     public var clipNorm: Float?
+    /// Parameters held fixed (staged training): they take no step, and their gradients
+    /// count in no clipping norm.
+    public var frozen: Set<ObjectIdentifier> = []
     public private(set) var step = 0
     let parameters: [Parameter]
     var m: [[Float]], v: [[Float]]
@@ -23,10 +26,10 @@ public final class Adam {
 
     public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
 
-    /// The global L2 norm of all gradients.
+    /// The global L2 norm of the gradients of the parameters that are not frozen.
     public func gradientNorm() -> Float {
         var sum: Double = 0
-        for p in parameters { for g in p.grad { sum += Double(g * g) } }
+        for p in parameters where !frozen.contains(ObjectIdentifier(p)) { for g in p.grad { sum += Double(g * g) } }
         return Float(sum.squareRoot())
     }
 
@@ -39,7 +42,7 @@ public final class Adam {
         }
         let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
         let lr = learningRate * c2.squareRoot() / c1
-        for (index, p) in parameters.enumerated() {
+        for (index, p) in parameters.enumerated() where !frozen.contains(ObjectIdentifier(p)) {
             let relative = p.relativeStep ?? 0
             p.value.withUnsafeMutableBufferPointer { w in
                 m[index].withUnsafeMutableBufferPointer { mm in

@@ -10,6 +10,9 @@ public final class Trainer<Model: Trainable> {
         public var schedule = LearningRateSchedule(base: 1e-4)
         public var clipNorm: Float = 1
         public var seed: UInt64 = 1
+        /// Name prefixes of the parameters to hold fixed (e.g. the transforms, to train only
+        /// a codec's entropy model).
+        public var frozen: [String] = []
         public init() {}
     }
 
@@ -22,6 +25,12 @@ public final class Trainer<Model: Trainable> {
         self.model = model
         self.options = options
         adam = Adam(model.parameters, learningRate: options.schedule.base, clipNorm: options.clipNorm)
+        adam.frozen = Set(frozen.map(ObjectIdentifier.init))
+    }
+
+    /// The parameters `options.frozen` names.
+    public var frozen: [Parameter] {
+        model.parameters.filter { p in options.frozen.contains { p.name.hasPrefix($0) } }
     }
 
     /// One optimisation step on a fresh batch. The random stream depends only on the seed

@@ -24,6 +24,10 @@ struct TrainingOptions: ParsableArguments {
         "Learning-rate drops as STEP:RATE (e.g. 46000:3e-5): RATE from step STEP on.", valueName: "step:rate"))
     var lrDrop: [String] = []
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Hold the parameters whose names start with these fixed (staged training; e.g. g_a g_s gain trains only the codec's entropy model).",
+        valueName: "prefix"))
+    var freeze: [String] = []
     @Option(help: "Threads for OpenBLAS.") var threads = 2
     @OptionGroup var precision: PrecisionOptions
     @Option(help: "Minutes between checkpoints.") var checkpointMinutes: Double = 5
@@ -53,7 +57,7 @@ struct TrainingOptions: ParsableArguments {
     /// The trainer's options from the command line.
     func trainerOptions<Model>(for _: Model.Type) throws -> Trainer<Model>.Options {
         var options = Trainer<Model>.Options()
-        (options.batch, options.crop, options.seed) = (batch, crop, seed)
+        (options.batch, options.crop, options.seed, options.frozen) = (batch, crop, seed, freeze)
         options.schedule = try schedule()
         return options
     }
@@ -68,6 +72,10 @@ struct TrainingOptions: ParsableArguments {
 
     /// Runs `trainer` on `set` until a stop condition, writing checkpoints to --out.
     func run<Model>(_ trainer: Trainer<Model>, on set: TrainingSet) throws {
+        for prefix in freeze where !trainer.model.parameters.contains(where: { $0.name.hasPrefix(prefix) }) {
+            throw CLIError("--freeze \(prefix): no parameter's name starts with it")
+        }
+        if !freeze.isEmpty { warn("holding \(trainer.frozen.count) of \(trainer.model.parameters.count) parameters fixed") }
         trainer.model.configure(precision.compute)
         warn("\(set.count) photos, batch \(batch)×\(crop)², BLAS core \(BLASRuntime.coreName), GEMMs in \(precision.chosen)")
         var loop = TrainingLoop(log: { warn($0) }, save: { try FileIO.write($0.encoded(), to: out, force: true) })

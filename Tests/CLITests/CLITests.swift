@@ -231,6 +231,14 @@ final class CodecCLITests: TemporaryFolderTestCase {
                                            "--init", path("f.ckpt")])
         XCTAssertEqual(hyper.status, 0, hyper.stderr)
         XCTAssertTrue(hyper.stderr.contains("30 of 55 parameters from"), hyper.stderr)
+        // Staged training: the transforms held fixed; a prefix that names nothing is an error.
+        let staged = common + ["--out", path("s.ckpt"), "--arch", "hyperprior", "--hyper-N", "3", "--init", path("f.ckpt"), "--freeze"]
+        let frozen = try AEIC.run(staged + ["g_a", "g_s"])
+        XCTAssertEqual(frozen.status, 0, frozen.stderr)
+        XCTAssertTrue(frozen.stderr.contains("holding 28 of 55 parameters fixed"), frozen.stderr)
+        let unnamed = try AEIC.run(staged + ["nothing"])
+        XCTAssertEqual(unnamed.status, 1, unnamed.stderr)
+        XCTAssertTrue(unnamed.stderr.contains("--freeze nothing: no parameter's name starts with it"), unnamed.stderr)
         XCTAssertEqual(try AEIC.run(["train", "export", path("h.ckpt"), "-o", path("h.aeicmodel")]).status, 0)
         // An ablation: zeroing h_s's last layer makes another model; a prefix that names no
         // parameter is an error.

@@ -57,6 +57,19 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.model.conv.bias.value, straight.model.conv.bias.value)
     }
 
+    /// Frozen parameters keep their values while the others train.
+    func testFrozenParametersHoldStill() {
+        let data = photos()
+        var frozen = options()
+        frozen.frozen = ["halver.weight"]
+        let trainer = Trainer(model: Halver(seed: 4), options: frozen)
+        XCTAssertEqual(trainer.frozen.map(\.name), ["halver.weight"])
+        let (weight, bias) = (trainer.model.conv.weight.value, trainer.model.conv.bias.value)
+        for _ in 0..<3 { _ = trainer.trainOneStep(on: data) }
+        XCTAssertEqual(trainer.model.conv.weight.value, weight)
+        XCTAssertNotEqual(trainer.model.conv.bias.value, bias)
+    }
+
     /// A slim checkpoint (Float16 parameters, the step, no moments) resumes at its step with
     /// fresh moments and its parameters to Float16's rounding; a checkpoint missing only some
     /// moments is still refused.
