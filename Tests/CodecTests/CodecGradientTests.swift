@@ -58,11 +58,12 @@ final class CodecGradientTests: XCTestCase {
     /// z's rate through a signed h_a (|y| and y read side by side) in h_a's parameters and
     /// in y: the one stretch of the hyperprior before a rounding. dy is checked along random
     /// directions, whose derivatives stand above Float32's noise where single entries do not.
-    func testSignedAnalysisRate() {
+    func testSignedAnalysisRate() throws {
         var rng = SplitMix64(seed: 8)
         let hyper = Hyperprior(N: 2, M: 3, levels: 2, signed: true, rng: &rng)
+        let analysis = hyper.h_a.parameters + (try XCTUnwrap(hyper.signed, "signed: true builds h_a.signed")).parameters
         hyper.gains.gain.value = hyper.gains.gain.value.map { _ in 10 }
-        for p in hyper.h_a.parameters + (hyper.signed?.parameters ?? []) {
+        for p in analysis {
             p.value = p.value.map { _ in p.name.hasSuffix("bias") ? 0.5 : rng.uniform() - 0.5 }
         }
         // Entries at least 0.5 from 0, where |y| has no kink within a step.
@@ -72,9 +73,7 @@ final class CodecGradientTests: XCTestCase {
             let side = hyper.sideInformation(y, levels: [1], rng: &rng, scale: 1)
             return (side.bits, hyper.backward(side, y: y, dDecoded: Tensor(zerosLike: side.z)))
         }
-        GradientChecker(step: 1e-2, tolerance: 3e-2).check(parameters: hyper.h_a.parameters + (hyper.signed?.parameters ?? [])) {
-            rate(y).bits
-        }
+        GradientChecker(step: 1e-2, tolerance: 3e-2).check(parameters: analysis) { rate(y).bits }
         let dy = rate(y).dy
         for seed in UInt64(1)...3 {
             let direction = randomTensor(n: 1, c: 3, h: 8, w: 8, seed: seed)
