@@ -249,24 +249,24 @@ AVX512BF16 void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n,
     }
 }
 
-/// Samples row[s + i], i < 32, of an image row of `width` values, those outside it (and all
-/// of them for a row in the padding, NULL) zero.
-AVX512BF16 static inline void load32(const float *row, int s, int width, __m512 *lo, __m512 *hi) {
+/// Samples row[s + i], i < lanes (16 or 32: lo, then hi), of an image row of `width` values,
+/// those outside it (and all of them for a row in the padding, NULL) zero.
+AVX512BF16 static inline void load_row(const float *row, int s, int lanes, int width, __m512 *lo, __m512 *hi) {
     if (!row) {
         *lo = *hi = _mm512_setzero_ps();
-    } else if (s >= 0 && s + 32 <= width) {
+    } else if (s >= 0 && s + lanes <= width) {
         *lo = _mm512_loadu_ps(row + s);
-        *hi = _mm512_loadu_ps(row + s + 16);
+        *hi = lanes > 16 ? _mm512_loadu_ps(row + s + 16) : _mm512_setzero_ps();
     } else {
-        int first = s < 0 ? -s : 0, end = width - s < 32 ? width - s : 32;
+        int first = s < 0 ? -s : 0, end = width - s < lanes ? width - s : lanes;
         uint32_t mask = end <= first ? 0 : (uint32_t)(((uint64_t)1 << end) - 1) & ~(uint32_t)(((uint64_t)1 << first) - 1);
         *lo = _mm512_maskz_loadu_ps((__mmask16)mask, row + s);
         *hi = _mm512_maskz_loadu_ps((__mmask16)(mask >> 16), row + s + 16);
     }
 }
 
-/// Row k = (c, ky, kx) of a stride-2 column matrix: at grid point (oy, ox) it holds
-/// plane[2·oy − padding + ky][2·ox − padding + kx], zero in the padding.
+/// Row k = (c, ky, kx) of a column matrix: at grid point (oy, ox) it holds
+/// plane[stride·oy − padding + ky][stride·ox − padding + kx], zero in the padding.
 typedef struct {
     const float *plane;  // channel c
     int ky, kx;
@@ -278,49 +278,61 @@ static inline Tap tap_at(const float *image, int height, int width, int kernel, 
 }
 
 /// The image row that tap t reads at grid row oy; NULL in the padding.
-static inline const float *tap_row(const Tap *t, int oy, int height, int width, int padding) {
-    int iy = 2 * oy - padding + t->ky;
+static inline const float *tap_row(const Tap *t, int stride, int oy, int height, int width, int padding) {
+    int iy = stride * oy - padding + t->ky;
     return iy < 0 || iy >= height ? NULL : t->plane + (size_t)iy * width;
+}
+
+/// The geometry of a convolution's column matrix.
+typedef struct {
+    int height, width, stride, padding, out_width;
+} Grid;
+
+/// Tap t's 16 samples for grid columns ox0 … ox0 + 15 of image row `row`.
+AVX512BF16 static inline __m512 tap_samples(const Tap *t, const float *row, const Grid *g, int ox0) {
+    __m512 lo, hi;
+    if (g->stride == 1) {
+        load_row(row, ox0 - g->padding + t->kx, 16, g->width, &lo, &hi);
+        return lo;
+    }
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    load_row(row, 2 * ox0 - g->padding + t->kx, 32, g->width, &lo, &hi);
+    return _mm512_permutex2var_ps(lo, even, hi);
 }
 
 /// Rows t0 and t1 (NULL: zero) of the column matrix at grid row oy, whose first column is
 /// column j_row of the band, as pairs into the panels (`panel` words apart) from `packed`,
 /// 16 columns at a time (out_width is a multiple of 16, so no run crosses a grid row).
-AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, int height, int width, int padding,
-                                     int out_width, uint32_t *packed, size_t panel, int j_row) {
-    const float *r0 = tap_row(t0, oy, height, width, padding), *r1 = t1 ? tap_row(t1, oy, height, width, padding) : NULL;
-    // Taps side by side in one image row (kx, kx + 1): the pairs for consecutive columns are
-    // consecutive samples of the image, 32 of them rounded as they lie.
-    bool adjacent = t1 && t1->plane == t0->plane && t1->ky == t0->ky && t1->kx == t0->kx + 1;
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    for (int ox0 = 0; ox0 < out_width; ox0 += 16) {
+AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const Grid *g, uint32_t *packed,
+                                     size_t panel, int j_row) {
+    const float *r0 = tap_row(t0, g->stride, oy, g->height, g->width, g->padding);
+    const float *r1 = t1 ? tap_row(t1, g->stride, oy, g->height, g->width, g->padding) : NULL;
+    // Stride-2 taps side by side in one image row (kx, kx + 1): the pairs for consecutive
+    // columns are consecutive samples of the image, 32 of them rounded as they lie.
+    bool adjacent = g->stride == 2 && t1 && t1->plane == t0->plane && t1->ky == t0->ky && t1->kx == t0->kx + 1;
+    for (int ox0 = 0; ox0 < g->out_width; ox0 += 16) {
         int j = j_row + ox0;
-        __m512 lo, hi;
         __m512i v;
-        load32(r0, 2 * ox0 - padding + t0->kx, width, &lo, &hi);
         if (adjacent) {
+            __m512 lo, hi;
+            load_row(r0, 2 * ox0 - g->padding + t0->kx, 32, g->width, &lo, &hi);
             v = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
         } else {
-            __m512 a = _mm512_permutex2var_ps(lo, even, hi), b = _mm512_setzero_ps();
-            if (t1) {
-                load32(r1, 2 * ox0 - padding + t1->kx, width, &lo, &hi);
-                b = _mm512_permutex2var_ps(lo, even, hi);
-            }
-            v = pair_lanes(a, b);
+            v = pair_lanes(tap_samples(t0, r0, g, ox0), t1 ? tap_samples(t1, r1, g, ox0) : _mm512_setzero_ps());
         }
         _mm512_storeu_si512(packed + (size_t)(j / NR) * panel + j % NR, v);
     }
 }
 
-AVX512BF16 void aeic_bf16_pack_im2col2(const float *image, int channels, int height, int width, int kernel,
-                                       int padding, int out_width, int oy0, int rows, uint32_t *packed) {
+AVX512BF16 void aeic_bf16_pack_im2col(const float *image, int channels, int height, int width, int kernel,
+                                      int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
     const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
     const size_t panel = (size_t)pairs * NR;
+    const Grid g = {height, width, stride, padding, out_width};
     for (int p = 0; p < pairs; p++) {
         Tap t0 = tap_at(image, height, width, kernel, 2 * p), t1 = tap_at(image, height, width, kernel, 2 * p + 1);
         for (int r = 0; r < rows; r++) {
-            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, height, width, padding, out_width,
-                          packed + (size_t)p * NR, panel, r * out_width);
+            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, &g, packed + (size_t)p * NR, panel, r * out_width);
         }
         zero_half_panel(packed, panel, n, p);
     }
@@ -357,9 +369,9 @@ void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *
     abort();
 }
 
-void aeic_bf16_pack_im2col2(const float *image, int channels, int height, int width, int kernel,
-                            int padding, int out_width, int oy0, int rows, uint32_t *packed) {
-    (void)image; (void)channels; (void)height; (void)width; (void)kernel; (void)padding;
+void aeic_bf16_pack_im2col(const float *image, int channels, int height, int width, int kernel,
+                           int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
+    (void)image; (void)channels; (void)height; (void)width; (void)kernel; (void)stride; (void)padding;
     (void)out_width; (void)oy0; (void)rows; (void)packed;
     abort();
 }

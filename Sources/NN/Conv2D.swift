@@ -63,19 +63,18 @@ public final class Conv2D: Layer {
         return y
     }
 
-    /// y += W · col for grid rows `rows`. In bfloat16 the columns of a stride-2 convolution
-    /// are rounded and packed for the GEMM straight from the image, skipping the Float32
-    /// columns and their second pass.
+    /// y += W · col for grid rows `rows`. In bfloat16 the columns are rounded and packed for
+    /// the GEMM straight from the image, skipping the Float32 columns and their second pass.
     private func multiplyColumns(_ w: LeftOperand, image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
                                  workspace: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldc: Int) {
         let cols = rows.count * g.outWidth
-        guard w.isBFloat16 && stride == 2 && g.outWidth % 16 == 0 else {
+        guard w.isBFloat16 && stride <= 2 && g.outWidth % 16 == 0 else {
             im2col(image, g, rows: rows, workspace)
             return w.multiply(n: cols, b: workspace, ldb: cols, beta: 1, c: y, ldc: ldc)
         }
         let packed = UnsafeMutablePointer<UInt32>(OpaquePointer(workspace))
-        aeic_bf16_pack_im2col2(image, Int32(g.channels), Int32(g.height), Int32(g.width), Int32(kernel),
-                               Int32(padding), Int32(g.outWidth), Int32(rows.lowerBound), Int32(rows.count), packed)
+        aeic_bf16_pack_im2col(image, Int32(g.channels), Int32(g.height), Int32(g.width), Int32(kernel), Int32(stride),
+                              Int32(padding), Int32(g.outWidth), Int32(rows.lowerBound), Int32(rows.count), packed)
         w.multiply(n: cols, packedB: packed, beta: 1, c: y, ldc: ldc)
     }
 

@@ -64,19 +64,21 @@ final class BFloat16GEMMTests: XCTestCase {
         XCTAssertGreaterThan(error / norm, 1e-4, "the products were not rounded to bfloat16")
     }
 
-    /// Columns of a stride-2 convolution packed straight from the image must hand the kernel
-    /// the very operands that im2col and its packing do: the products agree to the bit. The
-    /// cases cover odd k, k and m past the blocks (384, 48), n past 512, a last half panel,
-    /// padding on every side, even kernels and the pairs that straddle kernel rows.
+    /// Columns of a stride-2 or stride-1 convolution packed straight from the image must hand
+    /// the kernel the very operands that im2col and its packing do: the products agree to the
+    /// bit. The cases cover odd k, k and m past the blocks (384, 48), n past 512, a last half
+    /// panel, padding on every side, even and 1×1 kernels and the pairs that straddle kernel rows.
     func testPackedColumnsMatchIm2colExactly() throws {
         guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
-        let cases: [(c: Int, h: Int, w: Int, k: Int, p: Int, rows: Range<Int>, m: Int)] = [
-            (3, 37, 32, 5, 2, 0..<19, 13), (20, 21, 64, 5, 2, 3..<9, 50), (1, 9, 31, 3, 1, 0..<5, 4),
-            (2, 12, 32, 4, 1, 1..<5, 7), (3, 8, 64, 2, 0, 0..<3, 12), (5, 30, 96, 5, 2, 14..<15, 2),
-            (4, 40, 64, 3, 1, 0..<20, 9),
+        let cases: [(c: Int, h: Int, w: Int, k: Int, s: Int, p: Int, rows: Range<Int>, m: Int)] = [
+            (3, 37, 32, 5, 2, 2, 0..<19, 13), (20, 21, 64, 5, 2, 2, 3..<9, 50), (1, 9, 31, 3, 2, 1, 0..<5, 4),
+            (2, 12, 32, 4, 2, 1, 1..<5, 7), (3, 8, 64, 2, 2, 0, 0..<3, 12), (5, 30, 96, 5, 2, 2, 14..<15, 2),
+            (4, 40, 64, 3, 2, 1, 0..<20, 9),
+            (3, 9, 16, 3, 1, 1, 0..<9, 24), (24, 20, 48, 3, 1, 1, 5..<13, 50), (5, 7, 32, 5, 1, 2, 0..<7, 3),
+            (7, 6, 17, 2, 1, 0, 1..<5, 12), (9, 4, 16, 1, 1, 0, 0..<4, 5), (1, 3, 18, 3, 1, 0, 0..<1, 4),
         ]
         for (i, t) in cases.enumerated() {
-            let g = ConvGeometry(channels: t.c, height: t.h, width: t.w, kernel: t.k, stride: 2, padding: t.p)
+            let g = ConvGeometry(channels: t.c, height: t.h, width: t.w, kernel: t.k, stride: t.s, padding: t.p)
             precondition(g.outWidth % 16 == 0)
             let x = randomTensor(n: 1, c: t.c, h: t.h, w: t.w, seed: UInt64(30 + i))
             let a = randomTensor(n: 1, c: 1, h: t.m, w: g.colRows, seed: UInt64(60 + i)).data
@@ -89,8 +91,8 @@ final class BFloat16GEMMTests: XCTestCase {
                     let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: .bfloat16)
                     im2col(xp.baseAddress!, g, rows: t.rows, &col)
                     w.multiply(n: n, b: col, ldb: n, c: &viaIm2col, ldc: n)
-                    aeic_bf16_pack_im2col2(xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.p),
-                                           Int32(g.outWidth), Int32(t.rows.lowerBound), Int32(t.rows.count), &packed)
+                    aeic_bf16_pack_im2col(xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.s),
+                                          Int32(t.p), Int32(g.outWidth), Int32(t.rows.lowerBound), Int32(t.rows.count), &packed)
                     w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)
                 }
             }

@@ -25,7 +25,7 @@ void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *
 /// 32-bit words of a k×n right operand packed for aeic_bf16_gemm_packed.
 size_t aeic_bf16_packed_b_size(int k, int n);
 
-/// As aeic_bf16_gemm, with B already in the kernel's panels (aeic_bf16_pack_im2col2).
+/// As aeic_bf16_gemm, with B already in the kernel's panels (aeic_bf16_pack_im2col).
 void aeic_bf16_gemm_packed(const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
                            bool accumulate, float *c, int ldc);
 
@@ -33,11 +33,11 @@ void aeic_bf16_gemm_packed(const uint32_t *packed_a, int m, int n, int k, const 
 /// aeic_bf16_gemm_packed's panels: GDN's γ · x² without a Float32 x² in between.
 void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed);
 
-/// The column matrix of a stride-2 convolution over `image` (channels × height × width) for
-/// grid rows oy0 … oy0 + rows − 1 (rows k = (c, ky, kx), columns the grid points), rounded to
-/// bfloat16 straight into aeic_bf16_gemm_packed's panels: im2col and packing in one pass,
-/// with no Float32 columns in between. Needs out_width a multiple of 16.
-void aeic_bf16_pack_im2col2(const float *image, int channels, int height, int width, int kernel,
-                            int padding, int out_width, int oy0, int rows, uint32_t *packed);
+/// The column matrix of a stride-1 or stride-2 convolution over `image` (channels × height ×
+/// width) for grid rows oy0 … oy0 + rows − 1 (rows k = (c, ky, kx), columns the grid points),
+/// rounded to bfloat16 straight into aeic_bf16_gemm_packed's panels: im2col and packing in
+/// one pass, with no Float32 columns in between. Needs out_width a multiple of 16.
+void aeic_bf16_pack_im2col(const float *image, int channels, int height, int width, int kernel,
+                           int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed);
 
 #endif
