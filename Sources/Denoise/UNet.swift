@@ -10,8 +10,9 @@ import NN
 /// - encoder, scale s ≥ 1: a 2×2 stride-2 convolution c_{s−1} → c_s, then residual blocks
 ///   (3×3 conv, ReLU, 3×3 conv, plus the input);
 /// - decoder, scale s < S−1: a 2×2 stride-2 transposed convolution c_{s+1} → c_s, plus the
-///   encoder's activation at scale s (the skip), then residual blocks (s ≥ 1) or the 3×3
-///   tail convolution to 3 channels (s = 0).
+///   encoder's activation at scale s (the skip), then residual blocks (at s = 0 only the
+///   architecture's full-resolution ones, if any) and at s = 0 the 3×3 tail convolution to
+///   3 channels.
 /// No normalisation layers: the network is the same function in training and inference.
 public final class UNet: Layer {
     let head: Conv2D
@@ -21,8 +22,8 @@ public final class UNet: Layer {
 
     public init(_ architecture: DenoiserArchitecture, rng: inout SplitMix64) {
         let c = architecture.channels
-        func blocks(_ name: String, _ channels: Int, rng: inout SplitMix64) -> [Layer] {
-            (0..<architecture.blocks).map { b in residualBlock("\(name).\(b)", channels, rng: &rng) }
+        func blocks(_ name: String, _ channels: Int, count: Int = architecture.blocks, rng: inout SplitMix64) -> [Layer] {
+            (0..<count).map { b in residualBlock("\(name).\(b)", channels, rng: &rng) }
         }
         head = Conv2D("head", in: 3, out: c[0], kernel: 3, rng: &rng)
         encoder = (1..<c.count).map { s in
@@ -33,8 +34,9 @@ public final class UNet: Layer {
             ConvTranspose2D("up\(s)", in: c[s + 1], out: c[s], kernel: 2, stride: 2, padding: 0, outputPadding: 0, rng: &rng)
         }
         decoder = (0..<c.count - 1).map { s -> Layer in
-            if s == 0 { return smallConv("tail", c[0], 3, rng: &rng) }
-            return Sequential(blocks("dec\(s)", c[s], rng: &rng))
+            guard s == 0 else { return Sequential(blocks("dec\(s)", c[s], rng: &rng)) }
+            let full = blocks("dec0", c[0], count: architecture.fullResolutionBlocks ?? 0, rng: &rng)
+            return Sequential(full + [smallConv("tail", c[0], 3, rng: &rng)])
         }
     }
 

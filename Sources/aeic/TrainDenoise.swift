@@ -14,14 +14,43 @@ struct TrainDenoise: ParsableCommand {
     var channels: [Int] = DenoiserArchitecture().channels
     @Option(help: "Residual blocks at each scale below the first, on each side of the U.")
     var blocks = DenoiserArchitecture().blocks
+    @Option(help: "Residual blocks at full resolution, before the tail.")
+    var fullResolutionBlocks = 0
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Shares of the noises as KIND=SHARE (gaussian, masking, saltpepper); kinds left out get none, the rest of 1 stays clean. Default: 0.3 each, 0.1 clean.",
+        valueName: "kind=share"))
+    var mixture: [String] = []
 
     func validate() throws {
-        guard DenoiserArchitecture(channels: channels, blocks: blocks).isValid else {
-            throw ValidationError("--channels takes 2–6 counts of 1–1024, --blocks 0–16")
+        guard architecture.isValid else {
+            throw ValidationError("--channels takes 2–6 counts of 1–1024, --blocks and --full-resolution-blocks 0–16")
         }
         guard training.crop % DenoiserArchitecture(channels: channels).granularity == 0 else {
             throw ValidationError("--crop must be a multiple of \(DenoiserArchitecture(channels: channels).granularity)")
         }
+        _ = try noiseMixture()
+    }
+
+    var architecture: DenoiserArchitecture {
+        DenoiserArchitecture(channels: channels, blocks: blocks, fullResolutionBlocks: fullResolutionBlocks)
+    }
+
+    /// The mixture of --mixture, or the default one.
+    func noiseMixture() throws -> NoiseMixture {
+        guard !mixture.isEmpty else { return NoiseMixture() }
+        var shares: [Noise.Kind: Float] = [:]
+        for text in mixture {
+            let parts = text.split(separator: "=")
+            guard parts.count == 2, let kind = Noise.Kind(rawValue: String(parts[0])), shares[kind] == nil,
+                  let share = Float(parts[1]) else {
+                throw ValidationError("--mixture takes KIND=SHARE, each kind once, with gaussian, masking or saltpepper (got '\(text)')")
+            }
+            shares[kind] = share
+        }
+        guard let mixture = NoiseMixture(shares: shares) else {
+            throw ValidationError("--mixture: each share must be in 0–1 and together at most 1")
+        }
+        return mixture
     }
 
     func run() throws {
@@ -36,7 +65,6 @@ struct TrainDenoise: ParsableCommand {
             } catch { throw CLIError(training.out, error) }
             warn("resuming at step \(trainer.step)")
         } else {
-            let architecture = DenoiserArchitecture(channels: channels, blocks: blocks)
             trainer = Trainer(model: Denoiser(architecture, seed: training.seed), options: options)
             if let initFrom = training.initFrom {
                 do {
@@ -45,6 +73,8 @@ struct TrainDenoise: ParsableCommand {
                 } catch let error as CLIError { throw error } catch { throw CLIError(initFrom, error) }
             }
         }
+        trainer.model.mixture = try noiseMixture()
+        warn("noise mixture: \(trainer.model.mixture)")
         warn("denoiser \(trainer.model.architecture.json), \(trainer.model.parameters.reduce(0) { $0 + $1.count }) parameters")
         try training.run(trainer, on: set)
     }

@@ -81,8 +81,14 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
                                   "--batch", "2", "--crop", "16", "--channels", "4", "8", "--blocks", "1"])
         XCTAssertEqual(train.status, 0, train.stderr)
         let resumed = try AEIC.run(["train", "denoise", "--data", data, "--out", checkpoint, "--resume", "--steps", "4",
-                                    "--batch", "2", "--crop", "16"])
+                                    "--batch", "2", "--crop", "16", "--mixture", "gaussian=0.5", "saltpepper=0.25"])
         XCTAssertTrue(resumed.stderr.contains("resuming at step 3"), resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("gaussian 0.5, masking 0.0, saltpepper 0.25, clean 0.25"), resumed.stderr)
+        for bad in [["gaussian=0.7", "masking=0.7"], ["speckle=0.1"], ["gaussian=0.1", "gaussian=0.2"], ["gaussian"]] {
+            let refused = try AEIC.run(["train", "denoise", "--data", data, "--out", path("bad.ckpt"), "--mixture"] + bad)
+            XCTAssertEqual(refused.status, 2, "\(bad)")
+            XCTAssertTrue(refused.stderr.contains("--mixture"), refused.stderr)
+        }
         XCTAssertEqual(try AEIC.run(["train", "export", checkpoint, "-o", model]).status, 0)
         let out = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "--model", model])
         XCTAssertEqual(out.status, 0, out.stderr)

@@ -76,6 +76,23 @@ final class NoiseTests: XCTestCase {
         }
     }
 
+    /// Shares choose the kinds: a kind left out is never drawn, and the rest of 1 stays clean.
+    func testMixtureShares() throws {
+        var rng = SplitMix64(seed: 3)
+        let mixture = try XCTUnwrap(NoiseMixture(shares: [.gaussian: 0.6, .saltpepper: 0.2]))
+        XCTAssertEqual(mixture.clean, 0.2, accuracy: 1e-6)
+        let draws = (0..<3000).map { _ in mixture.draw(&rng) }
+        let share = { (kind: Noise.Kind) in Double(draws.filter { $0?.kind == kind }.count) / 3000 }
+        XCTAssertEqual(share(.gaussian), 0.6, accuracy: 0.03)
+        XCTAssertEqual(share(.saltpepper), 0.2, accuracy: 0.03)
+        XCTAssertEqual(share(.masking), 0)
+        XCTAssertEqual(Double(draws.filter { $0 == nil }.count) / 3000, 0.2, accuracy: 0.03)
+        let gaussianOnly = try XCTUnwrap(NoiseMixture(shares: [.gaussian: 1]))
+        XCTAssertTrue((0..<500).allSatisfy { _ in gaussianOnly.draw(&rng)?.kind == .gaussian })
+        XCTAssertNil(NoiseMixture(shares: [.gaussian: 0.6, .masking: 0.6]))
+        XCTAssertNil(NoiseMixture(shares: [.masking: -0.1]))
+    }
+
     /// Masking can only have set black pixels; salt-and-pepper black or white ones.
     func testImpulseCandidates() {
         let x = Tensor(n: 1, c: 3, h: 1, w: 4, data: [0, 0.2, 1, 0,  0, 0.3, 1, 1,  0, 0.4, 1, 0])
