@@ -15,14 +15,16 @@ public struct NoiseMixture: Sendable, CustomStringConvertible {
     /// The mixture with these shares of each kind (the kinds left out get none), or nil
     /// unless each is in [0, 1] and together they are at most 1.
     public init?(shares: [Noise.Kind: Float]) {
-        guard shares.values.allSatisfy({ (0...1).contains($0) }), shares.values.reduce(0, +) <= 1 + 1e-6 else {
-            return nil
-        }
         self.shares = shares
+        guard shares.values.allSatisfy({ (0...1).contains($0) }), noisy <= 1 + 1e-6 else { return nil }
     }
 
+    /// The share of noisy inputs, summed in a fixed order (a dictionary's varies from run to
+    /// run, and with it the rounding), so that a seed draws the same noises in every run.
+    private var noisy: Float { Noise.Kind.allCases.reduce(0) { $0 + shares[$1, default: 0] } }
+
     /// The share of clean inputs.
-    public var clean: Float { max(0, 1 - shares.values.reduce(0, +)) }
+    public var clean: Float { max(0, 1 - noisy) }
 
     /// The shares in words, e.g. "gaussian 0.3, masking 0.3, saltpepper 0.3, clean 0.1".
     public var description: String {
