@@ -1,5 +1,11 @@
 /// Leaky ReLU (slope 0 gives ReLU): y = x for x > 0, slope·x otherwise.
-public final class LeakyReLU: Layer {
+/// A layer that maps every value on its own, so that inference may overwrite an activation
+/// that nothing else holds instead of allocating another (`Sequential.infer`).
+public protocol PointwiseLayer: Layer {
+    func apply(_ x: inout Tensor)
+}
+
+public final class LeakyReLU: PointwiseLayer {
     public let slope: Float
     private var input: Tensor?
     public init(slope: Float = 0) { self.slope = slope }
@@ -7,7 +13,13 @@ public final class LeakyReLU: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         input = x
-        return x.map { $0 > 0 ? $0 : $0 * slope }
+        var y = x
+        apply(&y)
+        return y
+    }
+
+    public func apply(_ x: inout Tensor) {
+        x.data.withUnsafeMutableBufferPointer { v in for k in v.indices where v[k] <= 0 { v[k] *= slope } }
     }
 
     public func clearCache() { input = nil }
@@ -26,6 +38,12 @@ public final class Residual: Layer {
     public init(_ body: Layer) { self.body = body }
     public var parameters: [Parameter] { body.parameters }
     public func forward(_ x: Tensor) -> Tensor { x + body.forward(x) }
+    /// body(x) with x added in place: the body keeps nothing, and no third activation is made.
+    public func infer(_ x: Tensor) -> Tensor {
+        var y = body.infer(x)
+        y += x
+        return y
+    }
     public func backward(_ dy: Tensor) -> Tensor { dy + body.backward(dy) }
     public func clearCache() { body.clearCache() }
     public func configure(_ compute: Compute) { body.configure(compute) }
@@ -34,7 +52,7 @@ public final class Residual: Layer {
 /// Clamping to [lower, upper]: y = min(max(x, lower), upper); the gradient passes where x
 /// lies strictly inside. A bounded ReLU (lower 0) keeps activations in a range fixed before
 /// training, which an integer version of the network can then represent exactly.
-public final class Clamp: Layer {
+public final class Clamp: PointwiseLayer {
     public let lower: Float, upper: Float
     private var input: Tensor?
     public init(lower: Float, upper: Float) { (self.lower, self.upper) = (lower, upper) }
@@ -42,7 +60,13 @@ public final class Clamp: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         input = x
-        return x.map { min(max($0, lower), upper) }
+        var y = x
+        apply(&y)
+        return y
+    }
+
+    public func apply(_ x: inout Tensor) {
+        x.data.withUnsafeMutableBufferPointer { v in for k in v.indices { v[k] = min(max(v[k], lower), upper) } }
     }
 
     public func clearCache() { input = nil }

@@ -17,8 +17,12 @@ public final class Sequential: Layer {
     public func configure(_ compute: Compute) { layers.forEach { $0.configure(compute) } }
 
     /// Each layer forgets its input as soon as it has run, so an activation is freed once
-    /// the next layer has consumed it.
+    /// the next layer has consumed it; a pointwise layer overwrites the activation in place.
     public func infer(_ x: Tensor) -> Tensor {
-        layers.reduce(x) { $1.infer($0) }
+        var t = x
+        for layer in layers {
+            if let pointwise = layer as? PointwiseLayer { pointwise.apply(&t) } else { t = layer.infer(t) }
+        }
+        return t
     }
 }

@@ -1,11 +1,15 @@
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        precondition(a.sameShape(b), "shape mismatch")
         var out = a
-        out.data.withUnsafeMutableBufferPointer { o in
+        out += b
+        return out
+    }
+
+    public static func += (a: inout Tensor, b: Tensor) {
+        precondition(a.sameShape(b), "shape mismatch")
+        a.data.withUnsafeMutableBufferPointer { o in
             b.data.withUnsafeBufferPointer { bb in for i in 0..<o.count { o[i] += bb[i] } }
         }
-        return out
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {

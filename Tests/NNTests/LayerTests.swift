@@ -111,6 +111,21 @@ final class LayerTests: XCTestCase {
         GradientChecker().check(block, input: randomTensor(n: 1, c: 2, h: 5, w: 5, seed: 13))
     }
 
+    /// Inference overwrites activations in place (pointwise layers, the residual sum) and
+    /// must still compute forward's function to the bit, leaving its input as it was, even
+    /// where a pointwise layer comes first and the activation is the caller's.
+    func testInferenceInPlaceMatchesForward() {
+        var rng = SplitMix64(seed: 8)
+        let network = Sequential([
+            LeakyReLU(slope: 0.2), Conv2D("a", in: 2, out: 3, kernel: 3, rng: &rng), Clamp(lower: -0.3, upper: 0.4),
+            Residual(Sequential([Conv2D("b", in: 3, out: 3, kernel: 3, rng: &rng), LeakyReLU()])),
+        ])
+        let x = randomTensor(n: 2, c: 2, h: 6, w: 5, seed: 14), copy = x
+        XCTAssertEqual(network.infer(x), network.forward(x))
+        XCTAssertEqual(x, copy)
+        XCTAssertLessThan(x.data.min()!, 0, "the first LeakyReLU has negative values to overwrite")
+    }
+
     func testClampGradient() {
         var rng = SplitMix64(seed: 6)
         let block = Sequential([
