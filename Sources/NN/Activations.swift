@@ -1,10 +1,19 @@
-/// Leaky ReLU (slope 0 gives ReLU): y = x for x > 0, slope·x otherwise.
 /// A layer that maps every value on its own, so that inference may overwrite an activation
 /// that nothing else holds instead of allocating another (`Sequential.infer`).
 public protocol PointwiseLayer: Layer {
     func apply(_ x: inout Tensor)
 }
 
+extension PointwiseLayer {
+    /// The layer's output for `x` in a new tensor, `x` left as it is.
+    func applied(to x: Tensor) -> Tensor {
+        var y = x
+        apply(&y)
+        return y
+    }
+}
+
+/// Leaky ReLU (slope 0 gives ReLU): y = x for x > 0, slope·x otherwise.
 public final class LeakyReLU: PointwiseLayer {
     public let slope: Float
     private var input: Tensor?
@@ -13,9 +22,7 @@ public final class LeakyReLU: PointwiseLayer {
 
     public func forward(_ x: Tensor) -> Tensor {
         input = x
-        var y = x
-        apply(&y)
-        return y
+        return applied(to: x)
     }
 
     public func apply(_ x: inout Tensor) {
@@ -60,9 +67,7 @@ public final class Clamp: PointwiseLayer {
 
     public func forward(_ x: Tensor) -> Tensor {
         input = x
-        var y = x
-        apply(&y)
-        return y
+        return applied(to: x)
     }
 
     public func apply(_ x: inout Tensor) {

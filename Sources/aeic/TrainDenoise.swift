@@ -25,8 +25,8 @@ struct TrainDenoise: ParsableCommand {
         guard architecture.isValid else {
             throw ValidationError("--channels takes 2–6 counts of 1–1024, --blocks and --full-resolution-blocks 0–16")
         }
-        guard training.crop % DenoiserArchitecture(channels: channels).granularity == 0 else {
-            throw ValidationError("--crop must be a multiple of \(DenoiserArchitecture(channels: channels).granularity)")
+        guard training.crop % architecture.granularity == 0 else {
+            throw ValidationError("--crop must be a multiple of \(architecture.granularity)")
         }
         _ = try noiseMixture()
     }
