@@ -12,17 +12,21 @@ public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable
     /// Residual blocks at full resolution, between the decoder's last skip and the tail; absent
     /// (none) in the files of models without them, which keep their bytes.
     public var fullResolutionBlocks: Int?
+    /// Whether the head also reads `ImpulseNoise.hint`; absent (no) in older files.
+    public var impulseHint: Bool?
 
-    public init(channels: [Int] = [32, 64, 128, 256], blocks: Int = 1, fullResolutionBlocks: Int = 0) {
+    public init(channels: [Int] = [32, 64, 128, 256], blocks: Int = 1, fullResolutionBlocks: Int = 0,
+                impulseHint: Bool = false) {
         (self.channels, self.blocks) = (channels, blocks)
         self.fullResolutionBlocks = fullResolutionBlocks != 0 ? fullResolutionBlocks : nil
+        self.impulseHint = impulseHint ? true : nil
     }
 
     /// Whether the sizes are ones this program will build (checked before allocating).
     public var isValid: Bool {
         kind == DenoiserArchitecture.kind && (2...6).contains(channels.count)
             && channels.allSatisfy { (1...1024).contains($0) } && (0...16).contains(blocks)
-            && (1...16).contains(fullResolutionBlocks ?? 1)
+            && (1...16).contains(fullResolutionBlocks ?? 1) && impulseHint != false
     }
 
     /// Parameters of the U-Net (weights and biases): a file of this architecture holds
@@ -37,7 +41,8 @@ public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable
             total + 8 * c[s - 1] * c[s] + c[s] + c[s - 1] + blocks(c[s]) + (s < deepest ? blocks(c[s]) : 0)
         }
         let full = (fullResolutionBlocks ?? 0) * block(c[0])
-        return 28 * c[0] + scales + full + 27 * c[0] + 3    // the 3×3 head and tail around them
+        let hint = impulseHint == true ? 10 * c[0] : 0
+        return 28 * c[0] + hint + scales + full + 27 * c[0] + 3    // the 3×3 head and tail around them
     }
 
     /// Image sides must be multiples of this (the U halves them `channels.count − 1` times).

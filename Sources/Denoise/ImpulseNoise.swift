@@ -9,14 +9,27 @@ public enum ImpulseNoise: Sendable {
     /// For each pixel of `x` (1, C, H, W in [0, 1]), whether the noise may have set it.
     public func candidates(_ x: Tensor) -> [Bool] {
         precondition(x.n == 1, "one image")
-        let plane = x.planeSize
-        return x.data.withUnsafeBufferPointer { samples in
-            (0..<plane).map { p in
-                let first = samples[p]
-                guard first == 0 || (first == 1 && self == .saltPepper) else { return false }
-                return (1..<x.c).allSatisfy { samples[$0 * plane + p] == first }
+        let extreme = ImpulseNoise.hint(x)
+        return (0..<x.planeSize).map { p in extreme.data[p] == 1 && (self == .saltPepper || x.data[p] == 0) }
+    }
+
+    /// For each image of `x` (N, C, H, W in [0, 1]), a plane (N, 1, H, W) that is 1 where a
+    /// pixel is black or white in every channel, where either noise may have set it, and 0
+    /// elsewhere. The denoiser reads it beside the pixels: its convolutions cannot tell
+    /// exactly 0 from nearly 0, and so cannot find these pixels themselves.
+    public static func hint(_ x: Tensor) -> Tensor {
+        var out = Tensor(n: x.n, c: 1, h: x.h, w: x.w)
+        x.data.withUnsafeBufferPointer { samples in
+            for i in 0..<x.n {
+                for p in 0..<x.planeSize {
+                    let first = samples[i * x.imageSize + p]
+                    guard first == 0 || first == 1 else { continue }
+                    let same = (1..<x.c).allSatisfy { samples[i * x.imageSize + $0 * x.planeSize + p] == first }
+                    out.data[i * x.planeSize + p] = same ? 1 : 0
+                }
             }
         }
+        return out
     }
 }
 

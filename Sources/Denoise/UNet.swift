@@ -6,7 +6,9 @@ import NN
 /// "Plug-and-play image restoration with deep denoiser prior"), predicting the residual
 /// (Zhang et al. 2017, DnCNN): y = x + tail(U(head(x))).
 ///
-/// - head: 3×3 convolution to c_0 channels at full resolution;
+/// - head: 3×3 convolution to c_0 channels at full resolution, plus (if the architecture has
+///   `impulseHint`) a 3×3 convolution of `ImpulseNoise.hint(x)`, the map of pixels that are
+///   black or white in every channel;
 /// - encoder, scale s ≥ 1: a 2×2 stride-2 convolution c_{s−1} → c_s, then residual blocks
 ///   (3×3 conv, ReLU, 3×3 conv, plus the input);
 /// - decoder, scale s < S−1: a 2×2 stride-2 transposed convolution c_{s+1} → c_s, plus the
@@ -16,6 +18,7 @@ import NN
 /// No normalisation layers: the network is the same function in training and inference.
 public final class UNet: Layer {
     let head: Conv2D
+    let hint: Conv2D?              // of the impulse hint, added to the head's output
     let encoder: [Sequential]      // scales 1…S−1
     let up: [ConvTranspose2D]      // up[s]: scale s+1 → s, for s in 0…S−2
     let decoder: [Layer]           // decoder[s], for s in 0…S−2 (decoder[0] is the tail)
@@ -26,6 +29,7 @@ public final class UNet: Layer {
             (0..<count).map { b in residualBlock("\(name).\(b)", channels, rng: &rng) }
         }
         head = Conv2D("head", in: 3, out: c[0], kernel: 3, rng: &rng)
+        hint = architecture.impulseHint == true ? zeroConv("head.hint", 1, c[0], rng: &rng) : nil
         encoder = (1..<c.count).map { s in
             let down: Layer = Conv2D("down\(s)", in: c[s - 1], out: c[s], kernel: 2, stride: 2, padding: 0, rng: &rng)
             return Sequential([down] + blocks("enc\(s)", c[s], rng: &rng))
@@ -41,7 +45,7 @@ public final class UNet: Layer {
     }
 
     /// Every layer of the U, once.
-    private var parts: [Layer] { [head] + encoder + up + decoder }
+    private var parts: [Layer] { [head] + (hint.map { [$0] } ?? []) + encoder + up + decoder }
 
     public var parameters: [Parameter] {
         parts.flatMap(\.parameters)
@@ -61,6 +65,7 @@ public final class UNet: Layer {
     /// The U with `apply` running each part (forward keeps what backward needs; infer does not).
     private func run(_ x: Tensor, _ apply: (Layer, Tensor) -> Tensor) -> Tensor {
         var skips = [apply(head, x)]
+        if let hint { skips[0] += apply(hint, ImpulseNoise.hint(x)) }
         for stage in encoder { skips.append(apply(stage, skips.last!)) }
         var u = skips.removeLast()
         for s in up.indices.reversed() {
@@ -79,6 +84,7 @@ public final class UNet: Layer {
             du = up[s].backward(dSum)
         }
         for s in encoder.indices.reversed() { du = encoder[s].backward(du) + dSkips[s] }
+        _ = hint?.backward(du)    // its input is a function of x with no gradient almost everywhere
         return head.backward(du) + dy
     }
 }
@@ -97,5 +103,13 @@ func residualBlock(_ name: String, _ channels: Int, rng: inout SplitMix64) -> La
 func smallConv(_ name: String, _ inChannels: Int, _ outChannels: Int, rng: inout SplitMix64) -> Conv2D {
     let conv = Conv2D(name, in: inChannels, out: outChannels, kernel: 3, rng: &rng)
     conv.weight.value = conv.weight.value.map { $0 * 0.1 }
+    return conv
+}
+
+/// A 3×3 convolution that starts at zero: a part added to a trained network (`--init`),
+/// which then starts as the function it was.
+func zeroConv(_ name: String, _ inChannels: Int, _ outChannels: Int, rng: inout SplitMix64) -> Conv2D {
+    let conv = Conv2D(name, in: inChannels, out: outChannels, kernel: 3, rng: &rng)
+    conv.weight.value = [Float](repeating: 0, count: conv.weight.count)
     return conv
 }

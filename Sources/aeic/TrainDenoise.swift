@@ -16,6 +16,8 @@ struct TrainDenoise: ParsableCommand {
     var blocks = DenoiserArchitecture().blocks
     @Option(help: "Residual blocks at full resolution, before the tail.")
     var fullResolutionBlocks = 0
+    @Flag(help: "Let the head also read which pixels are black or white in every channel (where impulse noise may be).")
+    var impulseHint = false
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
         "Shares of the noises as KIND=SHARE (gaussian, masking, saltpepper); kinds left out get none, the rest of 1 stays clean. Default: 0.3 each, 0.1 clean.",
         valueName: "kind=share"))
@@ -32,7 +34,8 @@ struct TrainDenoise: ParsableCommand {
     }
 
     var architecture: DenoiserArchitecture {
-        DenoiserArchitecture(channels: channels, blocks: blocks, fullResolutionBlocks: fullResolutionBlocks)
+        DenoiserArchitecture(channels: channels, blocks: blocks, fullResolutionBlocks: fullResolutionBlocks,
+                             impulseHint: impulseHint)
     }
 
     /// The mixture of --mixture, or the default one.
