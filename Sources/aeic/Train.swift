@@ -9,7 +9,7 @@ import Training
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model, or export a checkpoint as a model file.",
-        subcommands: [TrainCodec.self, TrainDenoise.self, ExportModel.self])
+        subcommands: [TrainCodec.self, TrainDenoise.self, ExportModel.self, AverageCheckpoints.self])
 }
 
 /// `aeic train codec`: rate–distortion training with checkpoints and resume.
@@ -90,5 +90,29 @@ struct ExportModel: ParsableCommand {
         if slim { return file.slim.encoded(precision: .float16) }
         return file.kind == DenoiserArchitecture.kind ? try Denoiser(file: file).export()
             : ImageCodec.export(try CompressionModel.resuming(file).model)
+    }
+}
+
+/// `aeic train average CHECKPOINT... -o OUT`: the mean of one run's checkpoints, parameter by
+/// parameter, as a slim checkpoint that `export`, `--init` and `--resume` take.
+struct AverageCheckpoints: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "average",
+        abstract: "Average checkpoints of one run (from its last, low learning rate phase) into a slim checkpoint.")
+
+    @Argument(help: "Checkpoints of the same architecture.") var checkpoints: [String]
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        guard checkpoints.count >= 2 else { throw ValidationError("give two or more checkpoints") }
+    }
+
+    func run() throws {
+        let files = try checkpoints.map { try readCheckpoint($0) }
+        let mean: ParameterFile
+        do { mean = try ParameterFile.average(files) } catch { throw CLIError(checkpoints.joined(separator: ", "), error) }
+        let bytes = mean.encoded()
+        try FileIO.write(bytes, to: outputOptions.output, force: outputOptions.force)
+        warn("the mean of \(files.count) checkpoints: \(bytes.count) bytes written to \(outputOptions.output)")
     }
 }

@@ -71,15 +71,18 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
         XCTAssertEqual(try contents(), [])
     }
 
-    /// A tiny training run through the shared loop, then export: the model denoises.
+    /// A tiny training run through the shared loop, then export, also of the mean of two
+    /// checkpoints: the models denoise.
     func testTrainExportAndDenoise() throws {
         let data = path("data")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: AEIC.fixture("rgb.png"), toPath: data + "/rgb.png")
         let checkpoint = path("d.ckpt"), model = path("d.model")
         let train = try AEIC.run(["train", "denoise", "--data", data, "--out", checkpoint, "--steps", "3",
-                                  "--batch", "2", "--crop", "16", "--channels", "4", "8", "--blocks", "1"])
+                                  "--batch", "2", "--crop", "16", "--channels", "4", "8", "--blocks", "1", "--impulse-hint"])
         XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stderr.contains(#""impulseHint":true"#), train.stderr)
+        try FileManager.default.copyItem(atPath: checkpoint, toPath: path("d3.ckpt"))
         let resumed = try AEIC.run(["train", "denoise", "--data", data, "--out", checkpoint, "--resume", "--steps", "4",
                                     "--batch", "2", "--crop", "16", "--mixture", "gaussian=0.5", "saltpepper=0.25"])
         XCTAssertTrue(resumed.stderr.contains("resuming at step 3"), resumed.stderr)
@@ -89,8 +92,19 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
             XCTAssertEqual(refused.status, 2, "\(bad)")
             XCTAssertTrue(refused.stderr.contains("--mixture"), refused.stderr)
         }
-        XCTAssertEqual(try AEIC.run(["train", "export", checkpoint, "-o", model]).status, 0)
-        let out = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "--model", model])
-        XCTAssertEqual(out.status, 0, out.stderr)
+        let other = try AEIC.run(["train", "denoise", "--data", data, "--out", path("o.ckpt"), "--steps", "1",
+                                  "--batch", "2", "--crop", "16", "--channels", "4", "8", "--blocks", "1"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        let mixed = try AEIC.run(["train", "average", checkpoint, path("o.ckpt"), "-o", path("bad-mean.ckpt")])
+        XCTAssertEqual(mixed.status, 1)
+        XCTAssertTrue(mixed.stderr.contains("architecture mismatch"), mixed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("bad-mean.ckpt")))
+        let mean = try AEIC.run(["train", "average", path("d3.ckpt"), checkpoint, "-o", path("mean.ckpt")])
+        XCTAssertEqual(mean.status, 0, mean.stderr)
+        for source in [checkpoint, path("mean.ckpt")] {
+            XCTAssertEqual(try AEIC.run(["train", "export", source, "-o", model, "-f"]).status, 0)
+            let out = try AEIC.run(["denoise", AEIC.fixture("rgb.png"), "-o", path("d.png"), "-f", "--model", model])
+            XCTAssertEqual(out.status, 0, out.stderr)
+        }
     }
 }

@@ -91,6 +91,29 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(model: Halver(seed: 5), options: options()).restoreState(from: partial))
     }
 
+    /// Averaged checkpoints hold each parameter's mean and the last one's step, without
+    /// moments; checkpoints of another architecture or shape are refused.
+    func testAveragedCheckpoints() throws {
+        let data = photos()
+        let trainer = Trainer(model: Halver(seed: 4), options: options())
+        var files: [ParameterFile] = []
+        for _ in 0..<3 { _ = trainer.trainOneStep(on: data); files.append(trainer.checkpoint()) }
+        let mean = try ParameterFile.average(files)
+        XCTAssertFalse(mean.tensors.contains { $0.name.hasPrefix("adam.") })
+        XCTAssertEqual(mean.blobs, files[2].blobs)
+        for t in mean.tensors {
+            let values = files.map { $0.tensor(t.name)!.values }
+            for k in t.values.indices { XCTAssertEqual(t.values[k], (values[0][k] + values[1][k] + values[2][k]) / 3, accuracy: 1e-6) }
+        }
+        var other = files[0]
+        other.architecture = "{}"
+        XCTAssertThrowsError(try ParameterFile.average([files[1], other]))
+        other = files[0]
+        other.tensors[0].shape = [other.tensors[0].values.count]
+        XCTAssertThrowsError(try ParameterFile.average([files[1], other]))
+        XCTAssertThrowsError(try ParameterFile.average([]))
+    }
+
     /// The loop stops at --steps, saves a checkpoint at the end and prints a progress line
     /// with the model's own figures every 20 steps.
     func testLoopStopsSavesAndReports() throws {
