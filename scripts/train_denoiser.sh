@@ -51,5 +51,14 @@ $aeic train denoise --data "$split/cbsd" --out runs/denoise-fr.ckpt --init runs/
 $aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise-fr.ckpt --resume \
     --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --batch 8 --crop 128 --seed 2 --precision bfloat16 \
     --lr 3e-5 --lr-drop 100:1e-4 300:2e-4 7000:6e-5 --steps 8500 --checkpoint-minutes 5
-$aeic train export runs/denoise-fr.ckpt -o Sources/Denoise/Resources/default.aeicdenoiser -f
+# The impulse hint (`--impulse-hint`: the head also reads which pixels are black or white in
+# every channel; new, starting at zero, so the network starts as it was), the rest
+# warm-started from the step-8,500 checkpoint above with fresh Adam moments and a new seed
+# (the session after that).
+$aeic train denoise --data "$split/cbsd" --out runs/denoise-hint.ckpt --init runs/denoise-fr.ckpt \
+    --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --steps 0
+$aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise-hint.ckpt --resume \
+    --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --batch 8 --crop 128 --seed 3 \
+    --precision bfloat16 --lr 3e-5 --lr-drop 100:1e-4 300:2e-4 7000:6e-5 9500:2e-5 --steps 11000 --checkpoint-minutes 5
+$aeic train export runs/denoise-hint.ckpt -o Sources/Denoise/Resources/default.aeicdenoiser -f
 $aeic eval denoise --data "$split/val" --json runs/denoise-val.json -f
