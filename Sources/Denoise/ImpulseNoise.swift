@@ -23,9 +23,10 @@ public enum ImpulseNoise: Sendable {
             for i in 0..<x.n {
                 for p in 0..<x.planeSize {
                     let first = samples[i * x.imageSize + p]
-                    guard first == 0 || first == 1 else { continue }
-                    let same = (1..<x.c).allSatisfy { samples[i * x.imageSize + $0 * x.planeSize + p] == first }
-                    out.data[i * x.planeSize + p] = same ? 1 : 0
+                    if first == 0 || first == 1,
+                       (1..<x.c).allSatisfy({ samples[i * x.imageSize + $0 * x.planeSize + p] == first }) {
+                        out.data[i * x.planeSize + p] = 1
+                    }
                 }
             }
         }
