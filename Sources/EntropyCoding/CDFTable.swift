@@ -64,10 +64,11 @@ public struct CDFTable: Equatable, Sendable {
 }
 
 extension RangeEncoder {
-    /// Codes an integer with a table: its own symbol when the table covers it, else the
-    /// escape symbol, a sign bit and the distance past the covered range in Exp-Golomb.
-    public mutating func encode(_ value: Int32, with table: CDFTable) {
-        let index = Int64(value) - Int64(table.offset)
+    /// Codes an integer with a table (moved by `shift`, as `table.shifted(by: shift)`): its
+    /// own symbol when the table covers it, else the escape symbol, a sign bit and the
+    /// distance past the covered range in Exp-Golomb.
+    public mutating func encode(_ value: Int32, with table: CDFTable, shift: Int32 = 0) {
+        let index = Int64(value) - Int64(table.offset &+ shift)
         let covered = Int64(table.escape)
         if index >= 0 && index < covered {
             let s = Int(index)
@@ -85,8 +86,8 @@ extension RangeEncoder {
 }
 
 extension RangeDecoder {
-    /// The inverse of `RangeEncoder.encode(_:with:)`.
-    public mutating func decode(with table: CDFTable) -> Int32 {
+    /// The inverse of `RangeEncoder.encode(_:with:shift:)`.
+    public mutating func decode(with table: CDFTable, shift: Int32 = 0) -> Int32 {
         let v = target(totalBits: CDFTable.precision)
         // The last cdf entry not above v (binary search; cdf[0] = 0 ≤ v always).
         var lo = 0, hi = table.count
@@ -95,11 +96,12 @@ extension RangeDecoder {
             if table.cdf[mid] <= v { lo = mid } else { hi = mid }
         }
         consume(cumulative: table.cdf[lo], frequency: table.cdf[lo + 1] - table.cdf[lo])
-        guard lo == table.escape else { return table.offset &+ Int32(lo) }
+        let offset = table.offset &+ shift
+        guard lo == table.escape else { return offset &+ Int32(lo) }
         let below = decodeBits(count: 1) == 1
         let distance = Int64(decodeExpGolomb())
         let index = below ? -distance - 1 : distance + Int64(table.escape)
-        let value = Int64(table.offset) + index
+        let value = Int64(offset) + index
         guard let result = Int32(exactly: value) else { markDamaged(); return 0 }
         return result
     }

@@ -55,17 +55,23 @@ struct CheckerboardSchedule: LatentSchedule {
     var stageCount: Int { 2 }
 
     func stage(_ s: Int, given yHat: [Int32]) -> (latents: [Int], tables: LatentTables) {
-        let (h, w) = (geometry.yHeight, geometry.yWidth), channels = coder.indexer.yChannels
-        let latents = (0..<channels * h * w).filter { k in
-            CheckerboardHyperprior.isAnchor(row: k / w % h, column: k % w) == (s == 0)
+        let (h, w) = (geometry.yHeight, geometry.yWidth), plane = h * w
+        var latents: [Int] = []
+        latents.reserveCapacity(coder.indexer.yChannels * plane / 2 + 1)
+        for c in 0..<coder.indexer.yChannels {
+            for row in 0..<h {
+                // The first column of this stage in the row: anchors where row + column is even.
+                let first = (row + (s == 0 ? 0 : 1)) % 2
+                for column in stride(from: first, to: w, by: 2) { latents.append((c * h + row) * w + column) }
+            }
         }
         // The context's corrections apply to the second stage. Each latent's table is picked
         // as it is coded: a list of them would be 144 MB at 24 MP.
         let delta = s == 1 ? coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry) : nil
-        return (latents, LatentTables(tables: [], choice: .computed(count: latents.count) { j in
+        return (latents, LatentTables(tables: coder.yTables, choice: .computed(count: latents.count) { [anchor, indexer = coder.indexer] j in
             let k = latents[j]
-            return coder.indexer.table(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
-                                       channel: k / (h * w), quality: quality, tables: coder.yTables)
+            return indexer.pick(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
+                                channel: k / plane, quality: quality)
         }))
     }
 }

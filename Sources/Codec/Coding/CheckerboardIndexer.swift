@@ -127,16 +127,16 @@ final class CheckerboardIndexer {
     }
 
     /// The table of a latent of un-gained `scale` and `mean` (units of 2^−outputBits) at
-    /// channel `c` and `quality`, from `tables` (`GaussianConditional.meanScaleTables`): the
-    /// scale index and mean fraction choose it; the mean's integer part moves it.
-    func table(scale s: Int64, mean m: Int64, channel c: Int, quality: Int, tables: [CDFTable]) -> CDFTable {
+    /// channel `c` and `quality`, in `GaussianConditional.meanScaleTables`: the scale index
+    /// and mean fraction choose it; the mean's integer part is the shift that moves it.
+    func pick(scale s: Int64, mean m: Int64, channel c: Int, quality: Int) -> (index: Int, shift: Int32) {
         let gain = Int64(quantized.yGain[(quality - 1) * yChannels + c])
         let index = quantized.thresholds.partitionPoint { $0 > s * gain }
         let steps = GaussianConditional.meanSteps, stepBits = steps.trailingZeroBitCount
         let position = IntegerNetwork.shifted(m * gain, by: CheckerboardIndexer.outputBits + CheckerboardIndexer.gainBits - stepBits)
         let fraction = Int(position & Int64(steps - 1)), whole = position >> stepBits
         let limit = Int64(1 << 24)
-        return tables[index * steps + fraction].shifted(by: Int32(min(max(whole, -limit), limit)))
+        return (index * steps + fraction, Int32(min(max(whole, -limit), limit)))
     }
 }
 
