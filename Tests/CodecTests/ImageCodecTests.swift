@@ -120,6 +120,9 @@ final class ImageCodecTests: XCTestCase {
         XCTAssertThrowsError(try codec.decompress(Array("PNG!abcd".utf8), maxPixels: 10)) {
             XCTAssertEqual($0 as? ContainerError, .badMagic)
         }
+        XCTAssertThrowsError(try codec.decompress(ParameterFile.magic + [1, 0, 1, 0], maxPixels: 10)) {
+            XCTAssertEqual("\($0)", "an aeic model file, not a compressed image (.aeic)")
+        }
         XCTAssertThrowsError(try codec.decompress(bytes, maxPixels: 100)) {
             XCTAssertEqual($0 as? ContainerError, .tooLarge(width: 16, height: 16, limit: 100))
         }

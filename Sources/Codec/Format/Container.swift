@@ -95,6 +95,8 @@ public struct Container: Equatable, Sendable {
             throw bytes.isEmpty ? ContainerError.empty : ContainerError.truncated
         }
         guard Array(bytes.prefix(4)) == Container.magic else { throw ContainerError.badMagic }
+        // A model file shares the first four bytes; its fifth would read as "version 80".
+        guard !bytes.starts(with: ParameterFile.magic) else { throw ContainerError.modelFile }
         guard bytes.count >= Container.headerSize else { throw ContainerError.truncated }
         var r = ByteReader(bytes, offset: 4)
         do {
@@ -163,6 +165,8 @@ public struct Container: Equatable, Sendable {
 public enum ContainerError: Error, Equatable, CustomStringConvertible {
     case empty
     case badMagic
+    /// An aeic model file (`ParameterFile`), not a compressed image.
+    case modelFile
     case unsupportedVersion(Int)
     case truncated
     case trailingBytes
@@ -177,6 +181,7 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .empty: return "empty file"
         case .badMagic: return "not an .aeic file (bad magic)"
+        case .modelFile: return "an aeic model file, not a compressed image (.aeic)"
         case .unsupportedVersion(let v): return "the file is .aeic version \(v); this aeic reads version \(Container.version)"
         case .truncated: return "file is truncated"
         case .trailingBytes: return "unexpected bytes after the end of the file"
