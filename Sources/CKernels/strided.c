@@ -15,6 +15,13 @@ static void scatter_add_scalar(const float *src, float *dst, long stride, long c
     for (long i = 0; i < count; i++) dst[i * stride] += src[i];
 }
 
+static void scatter_add_pair_scalar(const float *even, const float *odd, float *dst, long count) {
+    for (long i = 0; i < count; i++) {
+        dst[2 * i] += even[i];
+        dst[2 * i + 1] += odd[i];
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -49,6 +56,21 @@ AVX512 static void scatter_add2(const float *src, float *dst, long count) {
     scatter_add_scalar(src + i, dst + 2 * i, 2, count - i);
 }
 
+/// Both taps fill every lane of dst, where scatter_add2 reads and writes two vectors for
+/// 16 sums, half of their lanes masked off.
+AVX512 static void scatter_add2_pair(const float *even, const float *odd, float *dst, long count) {
+    const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m512 e = _mm512_loadu_ps(even + i), o = _mm512_loadu_ps(odd + i);
+        float *d = dst + 2 * i;
+        _mm512_storeu_ps(d, _mm512_add_ps(_mm512_loadu_ps(d), _mm512_permutex2var_ps(e, low, o)));
+        _mm512_storeu_ps(d + 16, _mm512_add_ps(_mm512_loadu_ps(d + 16), _mm512_permutex2var_ps(e, high, o)));
+    }
+    scatter_add_pair_scalar(even + i, odd + i, dst + 2 * i, count - i);
+}
+
 AVX512 static void add1(const float *src, float *dst, long count) {
     long i = 0;
     for (; i + 16 <= count; i += 16) {
@@ -68,6 +90,11 @@ void aeic_scatter_add(const float *src, float *dst, long stride, long count) {
     else scatter_add_scalar(src, dst, stride, count);
 }
 
+void aeic_scatter_add2_pair(const float *even, const float *odd, float *dst, long count) {
+    if (aeic_cpu_has_avx512()) scatter_add2_pair(even, odd, dst, count);
+    else scatter_add_pair_scalar(even, odd, dst, count);
+}
+
 #else
 
 void aeic_gather(const float *src, long stride, float *dst, long count) {
@@ -76,6 +103,10 @@ void aeic_gather(const float *src, long stride, float *dst, long count) {
 
 void aeic_scatter_add(const float *src, float *dst, long stride, long count) {
     scatter_add_scalar(src, dst, stride, count);
+}
+
+void aeic_scatter_add2_pair(const float *even, const float *odd, float *dst, long count) {
+    scatter_add_pair_scalar(even, odd, dst, count);
 }
 
 #endif

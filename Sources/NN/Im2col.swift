@@ -95,18 +95,49 @@ public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<I
     for c in 0..<g.channels {
         let plane = image + c * g.height * g.width
         for ky in 0..<g.kernel {
-            for kx in 0..<g.kernel {
-                var src = col + ((c * g.kernel + ky) * g.kernel + kx) * cols
-                let inside = g.insideColumns(kx: kx), ix0 = kx - g.padding
-                for oy in rows {
+            let tap = { (kx: Int) in col + ((c * g.kernel + ky) * g.kernel + kx) * cols }
+            var kx = 0
+            while kx < g.kernel {
+                // At stride 2, taps kx and kx + 1 fill alternate pixels of a row: one pass adds
+                // both. Each pixel still receives its sums in the same order (ky, then kx).
+                let paired = g.stride == 2 && kx + 1 < g.kernel
+                for (r, oy) in rows.enumerated() {
                     let iy = oy * g.stride - g.padding + ky
-                    if iy >= 0 && iy < g.height {
-                        aeic_scatter_add(src + inside.lowerBound, plane + iy * g.width + ix0 + inside.lowerBound * g.stride,
-                                         g.stride, inside.count)
-                    }
-                    src += ow
+                    guard iy >= 0 && iy < g.height else { continue }
+                    let row = plane + iy * g.width
+                    if paired { addTaps(tap(kx) + r * ow, tap(kx + 1) + r * ow, g, kx: kx, row) }
+                    else { addTap(tap(kx) + r * ow, g, kx: kx, columns: g.insideColumns(kx: kx), row) }
                 }
+                kx += paired ? 2 : 1
             }
         }
     }
+}
+
+/// row[kx − padding + stride·j] += src[j] for j in `columns`.
+@inline(__always)
+private func addTap(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int, columns: Range<Int>,
+                    _ row: UnsafeMutablePointer<Float>) {
+    guard !columns.isEmpty else { return }
+    aeic_scatter_add(src + columns.lowerBound, row + (kx - g.padding + columns.lowerBound * g.stride), g.stride, columns.count)
+}
+
+/// `addTap` of taps kx (`a`) and kx + 1 (`b`) at stride 2: one interleaved pass over the
+/// columns inside the image for both, then each tap's own edge columns.
+private func addTaps(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int,
+                     _ row: UnsafeMutablePointer<Float>) {
+    let (insideA, insideB) = (g.insideColumns(kx: kx), g.insideColumns(kx: kx + 1))
+    let (low, high) = (max(insideA.lowerBound, insideB.lowerBound), min(insideA.upperBound, insideB.upperBound))
+    guard low < high else {
+        addTap(a, g, kx: kx, columns: insideA, row)
+        addTap(b, g, kx: kx + 1, columns: insideB, row)
+        return
+    }
+    aeic_scatter_add2_pair(a + low, b + low, row + (kx - g.padding + 2 * low), high - low)
+    func edges(_ src: UnsafePointer<Float>, tap: Int, inside: Range<Int>) {
+        addTap(src, g, kx: tap, columns: inside.lowerBound..<low, row)
+        addTap(src, g, kx: tap, columns: high..<inside.upperBound, row)
+    }
+    edges(a, tap: kx, inside: insideA)
+    edges(b, tap: kx + 1, inside: insideB)
 }

@@ -111,6 +111,27 @@ final class ConvolutionTests: XCTestCase {
         } }
     }
 
+    /// col2im against one addition at a time in the order (channel, ky, kx, row, column):
+    /// equal to the bit, for stride 2 with odd and even kernels (taps added in pairs), rows
+    /// around the 16-wide vectors, a band in the middle and a kernel wider than the image.
+    func testCol2imMatchesTheScalarOrder() {
+        for (k, p, h, w) in [(5, 2, 9, 75), (4, 1, 6, 33), (2, 0, 5, 32), (3, 1, 4, 17), (5, 2, 3, 1), (5, 2, 1, 2)] {
+            let g = ConvGeometry(channels: 2, height: h, width: w, kernel: k, stride: 2, padding: p)
+            let rows = g.outHeight > 2 ? 1..<(g.outHeight - 1) : 0..<g.outHeight
+            let cols = rows.count * g.outWidth
+            let col = randomTensor(n: 1, c: 1, h: g.colRows, w: cols, seed: UInt64(k * 100 + w)).data
+            let start = randomTensor(n: 1, c: 2, h: h, w: w, seed: 7).data
+            var fast = start, slow = start
+            fast.withUnsafeMutableBufferPointer { col2im(col, g, rows: rows, $0.baseAddress!) }
+            for c in 0..<2 { for ky in 0..<k { for kx in 0..<k { for (r, oy) in rows.enumerated() { for j in 0..<g.outWidth {
+                let (iy, ix) = (oy * 2 - p + ky, j * 2 - p + kx)
+                guard (0..<h).contains(iy) && (0..<w).contains(ix) else { continue }
+                slow[(c * h + iy) * w + ix] += col[((c * k + ky) * k + kx) * cols + r * g.outWidth + j]
+            } } } } }
+            XCTAssertEqual(fast, slow, "k\(k) p\(p) \(h)x\(w)")
+        }
+    }
+
     func testBandedIm2colMatchesWhole() {
         let g = ConvGeometry(channels: 2, height: 13, width: 9, kernel: 5, stride: 2, padding: 2)
         let x = randomTensor(n: 1, c: 2, h: 13, w: 9, seed: 3)
