@@ -17,6 +17,11 @@
 # run, which was stopped with SIGTERM and resumed at steps 101, 990, 1,577, 2,697, 3,234 and 3,485 to move its
 # learning-rate drops to fit the session.
 #
+# Then a continuation, the shipped model: from the slim checkpoint of step 4,600 (Float16
+# parameters, Adam's moments afresh), seed 5 (fresh batches), 10⁻⁵, 3·10⁻⁵ from step 4,800
+# and 10⁻⁵ from step 14,000, to step 16,500. It was stopped with SIGTERM and resumed at steps
+# 6,851 and 8,635 to move its last drop (from 12,000, then 15,000) to fit the session.
+#
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
 # AVX512_BF16, drop `--precision bfloat16`.
 set -euo pipefail
@@ -36,4 +41,9 @@ $aeic train codec --arch checkerboard --N 128 --M 192 --hyper-N 96 --context-N 1
     --init runs/hyperprior.ckpt "${common[@]}" --steps 0
 $aeic train codec --resume "${twelve[@]}" "${common[@]}" --steps 1577 --lr 1e-5 --lr-drop 300:3e-5 1000:1e-4
 $aeic train codec --resume "${ten[@]}" "${common[@]}" --steps 4600 --lr 1e-4 --lr-drop 4000:3e-5 4400:1e-5
-$aeic train export runs/v2.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
+$aeic train export runs/v2.ckpt --slim -o runs/v2-slim.ckpt -f
+cp runs/v2-slim.ckpt runs/v2.1.ckpt
+$aeic train codec --resume --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/v2.1.ckpt --batch 4 --crop 256 \
+    --seed 5 --checkpoint-minutes 5 --precision bfloat16 --steps 16500 --lr 1e-5 --lr-drop 4800:3e-5 14000:1e-5
+$aeic train export runs/v2.1.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
+$aeic train export runs/v2.1.ckpt --slim -o checkpoints/codec.ckpt -f
