@@ -43,7 +43,7 @@ struct LatentTables {
     }
 
     // The coder reads the shared table and applies the shift itself: a shifted copy per
-    // symbol cost a retain and a release of its frequencies, a sixth of decoding.
+    // symbol cost a retain and a release of its frequencies (7% of decoding's samples).
     func encode(_ values: [Int32], into encoder: inout RangeEncoder) {
         precondition(values.count == count, "one value per latent")
         let pick = self.pick
