@@ -30,8 +30,8 @@ scripts/make_split.sh "${1:-../shared/datasets}"
 swift build -c release
 aeic=.build/release/aeic
 split=runs/denoise-data
-common=(--data "$split/cbsd" "$split/urban" "$split/sun" --out runs/v2.ckpt --batch 4 --crop 256 --seed 3
-        --checkpoint-minutes 5 --precision bfloat16)
+photos=(--data "$split/cbsd" "$split/urban" "$split/sun" --batch 4 --crop 256 --checkpoint-minutes 5 --precision bfloat16)
+common=("${photos[@]}" --out runs/v2.ckpt --seed 3)
 twelve=(--lambdas 0.00045 0.0009 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18 0.36 0.72)
 ten=(--lambdas 0.00045 0.0009 0.0018 0.0035 0.0067 0.0130 0.0250 0.0483 0.0932 0.18)
 # The scale hyperprior's checkpoint, as it was before codec v2 replaced it.
@@ -41,9 +41,7 @@ $aeic train codec --arch checkerboard --N 128 --M 192 --hyper-N 96 --context-N 1
     --init runs/hyperprior.ckpt "${common[@]}" --steps 0
 $aeic train codec --resume "${twelve[@]}" "${common[@]}" --steps 1577 --lr 1e-5 --lr-drop 300:3e-5 1000:1e-4
 $aeic train codec --resume "${ten[@]}" "${common[@]}" --steps 4600 --lr 1e-4 --lr-drop 4000:3e-5 4400:1e-5
-$aeic train export runs/v2.ckpt --slim -o runs/v2-slim.ckpt -f
-cp runs/v2-slim.ckpt runs/v2.1.ckpt
-$aeic train codec --resume --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/v2.1.ckpt --batch 4 --crop 256 \
-    --seed 5 --checkpoint-minutes 5 --precision bfloat16 --steps 16500 --lr 1e-5 --lr-drop 4800:3e-5 14000:1e-5
+$aeic train export runs/v2.ckpt --slim -o runs/v2.1.ckpt -f
+$aeic train codec --resume "${photos[@]}" --out runs/v2.1.ckpt --seed 5 --steps 16500 --lr 1e-5 --lr-drop 4800:3e-5 14000:1e-5
 $aeic train export runs/v2.1.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
 $aeic train export runs/v2.1.ckpt --slim -o checkpoints/codec.ckpt -f

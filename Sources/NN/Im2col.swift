@@ -101,12 +101,14 @@ public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<I
                 // At stride 2, taps kx and kx + 1 fill alternate pixels of a row: one pass adds
                 // both. Each pixel still receives its sums in the same order (ky, then kx).
                 let paired = g.stride == 2 && kx + 1 < g.kernel
+                let (a, inside) = (tap(kx), g.insideColumns(kx: kx))
+                let (b, insideB) = paired ? (tap(kx + 1), g.insideColumns(kx: kx + 1)) : (a, inside)
                 for (r, oy) in rows.enumerated() {
                     let iy = oy * g.stride - g.padding + ky
                     guard iy >= 0 && iy < g.height else { continue }
                     let row = plane + iy * g.width
-                    if paired { addTaps(tap(kx) + r * ow, tap(kx + 1) + r * ow, g, kx: kx, row) }
-                    else { addTap(tap(kx) + r * ow, g, kx: kx, columns: g.insideColumns(kx: kx), row) }
+                    if paired { addTaps(a + r * ow, inside, b + r * ow, insideB, g, kx: kx, row) }
+                    else { addTap(a + r * ow, g, kx: kx, columns: inside, row) }
                 }
                 kx += paired ? 2 : 1
             }
@@ -122,11 +124,11 @@ private func addTap(_ src: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int, col
     aeic_scatter_add(src + columns.lowerBound, row + (kx - g.padding + columns.lowerBound * g.stride), g.stride, columns.count)
 }
 
-/// `addTap` of taps kx (`a`) and kx + 1 (`b`) at stride 2: one interleaved pass over the
-/// columns inside the image for both, then each tap's own edge columns.
-private func addTaps(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ g: ConvGeometry, kx: Int,
-                     _ row: UnsafeMutablePointer<Float>) {
-    let (insideA, insideB) = (g.insideColumns(kx: kx), g.insideColumns(kx: kx + 1))
+/// `addTap` of taps kx (`a`, its columns inside the image `insideA`) and kx + 1 (`b`,
+/// `insideB`) at stride 2: one interleaved pass over the columns inside for both, then each
+/// tap's own edge columns.
+private func addTaps(_ a: UnsafePointer<Float>, _ insideA: Range<Int>, _ b: UnsafePointer<Float>, _ insideB: Range<Int>,
+                     _ g: ConvGeometry, kx: Int, _ row: UnsafeMutablePointer<Float>) {
     let (low, high) = (max(insideA.lowerBound, insideB.lowerBound), min(insideA.upperBound, insideB.upperBound))
     guard low < high else {
         addTap(a, g, kx: kx, columns: insideA, row)
