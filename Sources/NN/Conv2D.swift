@@ -10,7 +10,7 @@ public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
-    private let workspaces = Workspaces()
+    let workspaces = Workspaces()
     public private(set) var compute = Compute()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,

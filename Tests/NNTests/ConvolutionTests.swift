@@ -75,6 +75,30 @@ final class ConvolutionTests: XCTestCase {
         } }
     }
 
+    /// At chosen positions with chosen taps, a convolution is the whole convolution with the
+    /// other taps' weights at zero, read at those positions: also when the positions take
+    /// several parts of the workspace (64 channels × 12 taps × 1,600 positions), and at
+    /// stride 2 with padding 1.
+    func testConv2DAtPositionsMatchesNaiveOracle() {
+        for (channels, size, stride, padding) in [(64, 40, 1, 2), (3, 11, 2, 1)] { for workers in [1, 2] {
+            var rng = SplitMix64(seed: UInt64(channels))
+            let conv = Conv2D("c", in: channels, out: 4, kernel: 5, stride: stride, padding: padding, rng: &rng)
+            conv.bias.value = (0..<4).map { Float($0) * 0.1 }
+            conv.configure(Compute(workers: workers))
+            let x = randomTensor(n: 1, c: channels, h: size, w: size, seed: 3)
+            let taps = (0..<25).filter { ($0 / 5 + $0 % 5) % 2 == 1 }
+            var masked = conv.weight.value
+            for k in masked.indices where !taps.contains(k % 25) { masked[k] = 0 }
+            let slow = naiveConv(x, weight: masked, bias: conv.bias.value, outChannels: 4, kernel: 5, stride: stride, padding: padding)
+            let positions = (0..<(slow.h * slow.w)).filter { $0 % 3 != 1 }
+            let fast = conv.infer(x, at: positions, taps: taps)
+            XCTAssertEqual(fast.shape, [1, 4, 1, positions.count])
+            for o in 0..<4 { for (j, p) in positions.enumerated() {
+                XCTAssertEqual(fast.data[o * positions.count + j], slow.data[o * slow.h * slow.w + p], accuracy: 1e-4)
+            } }
+        } }
+    }
+
     /// In bfloat16 the stride-2 convolutions whose rows hold a multiple of 16 outputs pack
     /// their columns straight from the image; banded, over a batch, they still compute the
     /// convolution (to bfloat16's rounding).

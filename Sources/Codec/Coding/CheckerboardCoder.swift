@@ -56,21 +56,14 @@ struct CheckerboardSchedule: LatentSchedule {
 
     func stage(_ s: Int, given yHat: [Int32]) -> (latents: [Int], tables: LatentTables) {
         let (h, w) = (geometry.yHeight, geometry.yWidth), plane = h * w
-        var latents: [Int] = []
-        latents.reserveCapacity(coder.indexer.yChannels * plane / 2 + 1)
-        for c in 0..<coder.indexer.yChannels {
-            for row in 0..<h {
-                // The first column of this stage in the row: anchors where row + column is even.
-                let first = (row + (s == 0 ? 0 : 1)) % 2
-                for column in stride(from: first, to: w, by: 2) { latents.append((c * h + row) * w + column) }
-            }
-        }
-        // The context's corrections apply to the second stage. Each latent's table is picked
-        // as it is coded: a list of them would be 144 MB at 24 MP.
-        let delta = s == 1 ? coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry) : nil
+        let positions = CheckerboardHyperprior.positions(anchors: s == 0, height: h, width: w)
+        let latents = (0..<coder.indexer.yChannels).flatMap { c in positions.map { c * plane + $0 } }
+        // The context's corrections apply to the second stage, one per latent in its order.
+        // Each latent's table is picked as it is coded: a list of them would be 144 MB at 24 MP.
+        let delta = s == 1 && !latents.isEmpty ? coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry) : nil
         return (latents, LatentTables(tables: coder.yTables, choice: .computed(count: latents.count) { [anchor, indexer = coder.indexer] j in
             let k = latents[j]
-            return indexer.pick(scale: anchor.scale[k] + (delta?.scale[k] ?? 0), mean: anchor.mean[k] + (delta?.mean[k] ?? 0),
+            return indexer.pick(scale: anchor.scale[k] + (delta?.scale[j] ?? 0), mean: anchor.mean[k] + (delta?.mean[j] ?? 0),
                                 channel: k / plane, quality: quality)
         }))
     }

@@ -114,16 +114,34 @@ final class CheckerboardIndexer {
     }
 
     /// The context's corrections (Δscale, Δmean) from the anchors of ŷ at `quality`, in units
-    /// of 2^−outputBits (meaningful at the non-anchors).
+    /// of 2^−outputBits, at the non-anchors alone: one per latent of the second stage, in its
+    /// order. Only the context's taps that land on anchors are summed (the others read zeros).
     func corrections(_ yHat: [Int32], hidden: Tensor, quality: Int, geometry: LatentGeometry) -> Parameters {
         let (h, w) = (geometry.yHeight, geometry.yWidth)
         let inverse = quantized.yInverse[((quality - 1) * yChannels)...]
         let input = IntegerNetwork.dequantized(yHat, inverse: inverse, gainBits: CheckerboardIndexer.gainBits,
                                                plane: h * w, limit: context.inputBounds[0])
-        let anchors = CheckerboardHyperprior.keeping(anchors: true, of: Tensor(n: 1, c: yChannels, h: h, w: w, data: input))
-        let c = context.run(anchors, outputBound: fusion.inputBounds[0])
-        let delta = fusion.run(.concatenating(channels: [c, Hyperprior.cropped(hidden, height: h, width: w)]))
-        return Parameters(scale: Readout(delta, of: fusion), mean: Readout(delta, of: fusion, base: yChannels * h * w))
+        let positions = CheckerboardHyperprior.positions(anchors: false, height: h, width: w)
+        precondition(!positions.isEmpty, "a board of one latent has no second stage")
+        let taps = CheckerboardIndexer.anchorTaps(kernel: CheckerboardHyperprior.contextKernel)
+        let c = context.run(Tensor(n: 1, c: yChannels, h: h, w: w, data: input), at: positions, taps: taps,
+                            outputBound: fusion.inputBounds[0])
+        let delta = fusion.run(.concatenating(channels: [c, CheckerboardIndexer.gathered(hidden, at: positions, width: w)]))
+        return Parameters(scale: Readout(delta, of: fusion), mean: Readout(delta, of: fusion, base: yChannels * positions.count))
+    }
+
+    /// The taps of a K×K kernel (centred) that land on anchors from a non-anchor: those with
+    /// ky + kx odd.
+    static func anchorTaps(kernel: Int) -> [Int] {
+        (0..<(kernel * kernel)).filter { ($0 / kernel + $0 % kernel) % 2 == 1 }
+    }
+
+    /// `t`'s samples at `positions` (indexes row·width + column into its top-left
+    /// corner), one column per position: (1, C, 1, P).
+    static func gathered(_ t: Tensor, at positions: [Int], width: Int) -> Tensor {
+        Tensor(n: 1, c: t.c, h: 1, w: positions.count, data: (0..<t.c).flatMap { c in
+            positions.map { t.data[(c * t.h + $0 / width) * t.w + $0 % width] }
+        })
     }
 
     /// The table of a latent of un-gained `scale` and `mean` (units of 2^−outputBits) at

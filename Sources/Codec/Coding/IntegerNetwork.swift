@@ -54,13 +54,22 @@ final class IntegerNetwork {
     /// The last layer's output for `a`, in units of 2^−(e_last + fraction); with
     /// `outputBound`, that output through the bounded ReLU too, in units of 2^−fraction.
     func run(_ input: Tensor, outputBound: Int64? = nil) -> Tensor {
-        var a = input
-        for (l, layer) in layers.enumerated() {
-            a = layer.infer(a)
-            guard let top = l < layers.count - 1 ? inputBounds[l + 1] : outputBound else { break }
-            a = a.map { Float(min(max(IntegerNetwork.shifted(Int64($0), by: exponents[l]), 0), top)) }
-        }
-        return a
+        layers.indices.reduce(input) { a, l in activated(layers[l].infer(a), layer: l, outputBound: outputBound) }
+    }
+
+    /// As `run` for a network of one convolution, at `positions` of its output alone and
+    /// summing only `taps` (`Conv2D.infer(_:at:taps:)`): the output has one column per
+    /// position.
+    func run(_ input: Tensor, at positions: [Int], taps: [Int], outputBound: Int64? = nil) -> Tensor {
+        guard layers.count == 1, let convolution = layers[0] as? Conv2D else { preconditionFailure("one convolution expected") }
+        return activated(convolution.infer(input, at: positions, taps: taps), layer: 0, outputBound: outputBound)
+    }
+
+    /// Layer l's output `a` shifted back by e_l and through the bounded ReLU of the next
+    /// layer's input (or `outputBound` after the last layer; without one, `a` as it is).
+    private func activated(_ a: Tensor, layer l: Int, outputBound: Int64?) -> Tensor {
+        guard let top = l < layers.count - 1 ? inputBounds[l + 1] : outputBound else { return a }
+        return a.map { Float(min(max(IntegerNetwork.shifted(Int64($0), by: exponents[l]), 0), top)) }
     }
 
     /// The integers `symbols` (planes of `plane`) times fixed-point decoder gains

@@ -41,7 +41,7 @@ public final class CheckerboardHyperprior: Prior {
         meanHead = Conv2D("h_s.mean", in: N, out: M, kernel: 3, rng: &rng)
         context = Sequential([
             Clamp(lower: -Hyperprior.inputBound, upper: Hyperprior.inputBound),
-            Conv2D("context.0", in: M, out: contextChannels, kernel: 5, rng: &rng),
+            Conv2D("context.0", in: M, out: contextChannels, kernel: CheckerboardHyperprior.contextKernel, rng: &rng),
             Clamp(lower: 0, upper: Hyperprior.activationBound),
         ])
         let output = Conv2D("fusion.2", in: contextChannels, out: 2 * M, kernel: 1, rng: &rng)
@@ -71,8 +71,19 @@ public final class CheckerboardHyperprior: Prior {
         try CheckerboardCoder(prior: self, blobs: blobs)
     }
 
+    /// The side of the context's convolution.
+    static let contextKernel = 5
+
     /// Whether the latent at `row`, `column` is an anchor (coded in the first pass).
     static func isAnchor(row: Int, column: Int) -> Bool { (row + column) % 2 == 0 }
+
+    /// The latents of one half of an `height`×`width` board (indexes row·width + column), row
+    /// by row: the order in which each channel's half is coded.
+    static func positions(anchors: Bool, height: Int, width: Int) -> [Int] {
+        (0..<height).flatMap { row in
+            stride(from: isAnchor(row: row, column: 0) == anchors ? 0 : 1, to: width, by: 2).map { row * width + $0 }
+        }
+    }
 
     /// `t` with the latents of the other half set to 0.
     static func keeping(anchors: Bool, of t: Tensor) -> Tensor {
