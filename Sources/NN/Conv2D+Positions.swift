@@ -18,11 +18,11 @@ extension Conv2D {
         var y = Tensor.uninitialized(n: 1, c: outChannels, h: 1, w: positions.count)
         // Parts of the positions bound the columns' workspace, as `bandRows` bounds `forward`'s.
         let parts = compute.parts(positions.count, images: 1, limit: max(1, (1 << 20) / max(rows, 1)))
-        workspaces.prepare(workers: compute.workers(parts.count), count: rows * (parts.map(\.count).max() ?? 0))
+        compute.workspaces.prepare(workers: compute.workers(parts.count), count: rows * (parts.map(\.count).max() ?? 0))
         withStorage(reading: [x.data, w], writing: &y.data) { inputs, yb in
             let a = LeftOperand(m: outChannels, k: rows, a: inputs[1], lda: rows, precision: compute.precision)
             compute.forEach(parts.count) { item, worker in
-                let part = parts[item], columns = workspaces.pointer(worker)
+                let part = parts[item], columns = compute.workspaces.pointer(worker)
                 gather(inputs[0], g, positions: positions[part], taps: taps, into: columns)
                 fill(yb + part.lowerBound, bias.value, channels: 0..<outChannels, stride: positions.count, count: part.count)
                 a.multiply(n: part.count, b: columns, ldb: part.count, beta: 1, c: yb + part.lowerBound, ldc: positions.count)

@@ -10,7 +10,6 @@ public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
-    let workspaces = Workspaces()
     public private(set) var compute = Compute()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
@@ -46,7 +45,7 @@ public final class Conv2D: Layer {
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
         let packedWords = aeic_bf16_packed_b_size(Int32(g.colRows), Int32(band * g.outWidth))
-        workspaces.prepare(workers: compute.workers(items), count: max(g.colRows * band * g.outWidth, packedWords))
+        compute.workspaces.prepare(workers: compute.workers(items), count: max(g.colRows * band * g.outWidth, packedWords))
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
             let w = LeftOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows, precision: compute.precision)
             let xb = inputs[0]
@@ -56,7 +55,7 @@ public final class Conv2D: Layer {
                 let cols = rows.count * g.outWidth
                 // y = b + W · col: the GEMM accumulates onto the bias, saving a pass over y.
                 fill(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
-                multiplyColumns(w, image: xb + i * x.imageSize, g, rows: rows, workspace: workspaces.pointer(worker),
+                multiplyColumns(w, image: xb + i * x.imageSize, g, rows: rows, workspace: compute.workspaces.pointer(worker),
                                 into: yBand, ldc: plane)
             }
         }
@@ -84,14 +83,14 @@ public final class Conv2D: Layer {
         var dx = Tensor.uninitialized(like: x)
         let plane = g.outHeight * g.outWidth, band = g.bandRows(budget: ConvGeometry.backwardBudget)
         let workers = compute.workers(x.n)
-        workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
+        compute.workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
             let (xb, dyb) = (inputs[0], inputs[1])
             let wT = LeftOperand(transA: true, m: g.colRows, k: outChannels, a: inputs[2], lda: g.colRows, precision: compute.precision)
             compute.forEach(x.n) { i, worker in
-                let col = workspaces.pointer(worker)
+                let col = compute.workspaces.pointer(worker)
                 (dxb + i * x.imageSize).update(repeating: 0, count: x.imageSize)    // col2im adds
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth

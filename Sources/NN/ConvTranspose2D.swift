@@ -9,7 +9,6 @@ public final class ConvTranspose2D: Layer {
     public let outputPadding: Int
     public let weight: Parameter, bias: Parameter
     private var input: Tensor?
-    private let workspaces = Workspaces()
     public private(set) var compute = Compute()
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int,
@@ -50,7 +49,7 @@ public final class ConvTranspose2D: Layer {
         // never overlaps, so a single image is split across the workers too.
         let channelGroups = compute.parts(outChannels, images: x.n)
         let items = x.n * channelGroups.count
-        workspaces.prepare(workers: compute.workers(items), count: g.colRows * band * g.outWidth)
+        compute.workspaces.prepare(workers: compute.workers(items), count: g.colRows * band * g.outWidth)
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
             let xb = inputs[0]
             // W^T's rows for each group's output channels.
@@ -63,7 +62,7 @@ public final class ConvTranspose2D: Layer {
                 let part = ConvGeometry(channels: channels.count, height: g.height, width: g.width,
                                         kernel: kernel, stride: stride, padding: padding,
                                         outHeight: g.outHeight, outWidth: g.outWidth)
-                let col = workspaces.pointer(worker)
+                let col = compute.workspaces.pointer(worker)
                 let yi = yb + i * outImage + channels.lowerBound * outPlane
                 fill(yi, bias.value, channels: channels, stride: outPlane, count: outPlane)    // col2im adds
                 for rows in bands(g.outHeight, band) {
@@ -84,14 +83,14 @@ public final class ConvTranspose2D: Layer {
         var dx = Tensor.uninitialized(like: x)
         let plane = x.planeSize, band = g.bandRows(budget: ConvGeometry.backwardBudget)
         let workers = compute.workers(x.n)
-        workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
+        compute.workspaces.prepare(workers: workers, count: g.colRows * band * g.outWidth)
         let dW = GradientShards(workers: workers, count: weight.count)
         accumulateBiasGrad(dy, into: bias)
         withStorage(reading: [x.data, dy.data, weight.value], writing: &dx.data) { inputs, dxb in
             let (xb, dyb) = (inputs[0], inputs[1])
             let w = LeftOperand(m: inChannels, k: g.colRows, a: inputs[2], lda: g.colRows, precision: compute.precision)
             compute.forEach(x.n) { i, worker in
-                let col = workspaces.pointer(worker)
+                let col = compute.workspaces.pointer(worker)
                 for rows in bands(g.outHeight, band) {
                     let cols = rows.count * g.outWidth
                     let offset = i * x.imageSize + rows.lowerBound * x.w

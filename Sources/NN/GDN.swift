@@ -14,7 +14,6 @@ public final class GDN: Layer {
     public let betaParam: Parameter, gammaParam: Parameter
     private var input: Tensor?
     private var norm: Tensor?      // s = sqrt(β + γ · x²)
-    private let workspaces = Workspaces()
     public private(set) var compute = Compute()
 
     static let pedestal: Float = 1.0 / Float(1 << 18) / Float(1 << 18)
@@ -65,7 +64,7 @@ public final class GDN: Layer {
         let (b, g) = (beta, gamma)
         let plane = x.planeSize, inverse = self.inverse
         let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
-        workspaces.prepare(workers: compute.workers(bands.items),
+        compute.workspaces.prepare(workers: compute.workers(bands.items),
                            count: squaresWords(bands.longest) + (keepingNorms ? 0 : channels * bands.longest))
         withStorage(reading: [x.data, g], writing: &y.data) { inputs, yb in
             s.data.withUnsafeMutableBufferPointer { sp in
@@ -73,7 +72,7 @@ public final class GDN: Layer {
                 let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels, precision: compute.precision)
                 compute.forEach(bands.items) { item, worker in
                     let (first, n) = bands.band(item)
-                    let squares = workspaces.pointer(worker)
+                    let squares = compute.workspaces.pointer(worker)
                     // The band's norms: in s, or after x² in the workspace, (C, n).
                     let (norms, stride) = keepingNorms ? (sp.baseAddress! + first, plane) : (squares + squaresWords(n), n)
                     multiplySquares(gammaOperand, x: xb + first, ld: plane, n: n, workspace: squares, into: norms, ldc: stride)
@@ -112,7 +111,7 @@ public final class GDN: Layer {
         var dx = Tensor.uninitialized(like: x)
         let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
         let workers = compute.workers(bands.items)
-        workspaces.prepare(workers: workers, count: 2 * channels * bands.longest)
+        compute.workspaces.prepare(workers: workers, count: 2 * channels * bands.longest)
         let dGamma = GradientShards(workers: workers, count: channels * channels)
         let dBeta = GradientShards(workers: workers, count: channels)
         withStorage(reading: [x.data, s.data, dy.data, g], writing: &dx.data) { inputs, dxb in
@@ -120,7 +119,7 @@ public final class GDN: Layer {
             let gammaT = LeftOperand(transA: true, m: channels, k: channels, a: inputs[3], lda: channels, precision: compute.precision)
             compute.forEach(bands.items) { item, worker in
                 let (first, n) = bands.band(item)
-                let v = workspaces.pointer(worker)            // dL/dn of the band, (C, n)
+                let v = compute.workspaces.pointer(worker)            // dL/dn of the band, (C, n)
                 let squares = v + channels * n
                 for c in 0..<channels {
                     let at = first + c * plane

@@ -12,6 +12,11 @@ public struct Compute: Equatable, Sendable {
     public var precision: GEMMPrecision
     /// Worker threads for batches and bands; 1 disables that parallelism.
     public var workers: Int
+    /// Scratch memory (im2col's columns, GDN's squares) shared by every layer configured with
+    /// this value or a copy of it. A network's layers run one at a time, so one set of
+    /// buffers serves them all; one set per layer held 150 MB in the denoiser's U-Net, every
+    /// page of which a fresh process faulted in.
+    let workspaces = Workspaces()
 
     public init(precision: GEMMPrecision = .float32, workers: Int = 2) {
         precondition(workers >= 1, "at least one worker")
@@ -49,11 +54,15 @@ public struct Compute: Equatable, Sendable {
 
     /// How many workers `forEach` uses for `count` items.
     public func workers(_ count: Int) -> Int { max(1, min(workers, count)) }
+
+    /// The same arithmetic and workers, whatever the scratch memory.
+    public static func == (a: Compute, b: Compute) -> Bool { a.precision == b.precision && a.workers == b.workers }
 }
 
 /// Per-worker scratch memory, grown on demand and kept between calls. `prepare` runs before
-/// a parallel section; inside it each worker only reads its own pointer.
-final class Workspaces {
+/// a parallel section; inside it each worker only reads its own pointer. Shared by layers
+/// that never run at the same time (see `Compute.workspaces`).
+final class Workspaces: @unchecked Sendable {
     private var buffers: [UnsafeMutablePointer<Float>] = []
     private var capacity = 0
 
