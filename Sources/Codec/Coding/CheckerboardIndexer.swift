@@ -139,9 +139,13 @@ final class CheckerboardIndexer {
     /// `t`'s samples at `positions` (indexes row·width + column into its top-left
     /// corner), one column per position: (1, C, 1, P).
     static func gathered(_ t: Tensor, at positions: [Int], width: Int) -> Tensor {
-        Tensor(n: 1, c: t.c, h: 1, w: positions.count, data: (0..<t.c).flatMap { c in
-            positions.map { t.data[(c * t.h + $0 / width) * t.w + $0 % width] }
-        })
+        var data: [Float] = []
+        data.reserveCapacity(t.c * positions.count)    // no regrowth of a large copy
+        for c in 0..<t.c {
+            let plane = c * t.h * t.w
+            data += positions.lazy.map { t.data[plane + $0 / width * t.w + $0 % width] }
+        }
+        return Tensor(n: 1, c: t.c, h: 1, w: positions.count, data: data)
     }
 
     /// The table of a latent of un-gained `scale` and `mean` (units of 2^−outputBits) at
