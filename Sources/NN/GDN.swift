@@ -65,7 +65,7 @@ public final class GDN: Layer {
         let plane = x.planeSize, inverse = self.inverse
         let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
         compute.workspaces.prepare(workers: compute.workers(bands.items),
-                           count: squaresWords(bands.longest) + (keepingNorms ? 0 : channels * bands.longest))
+                                   count: squaresWords(bands.longest) + (keepingNorms ? 0 : channels * bands.longest))
         withStorage(reading: [x.data, g], writing: &y.data) { inputs, yb in
             s.data.withUnsafeMutableBufferPointer { sp in
                 let xb = inputs[0]

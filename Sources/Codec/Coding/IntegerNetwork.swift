@@ -32,6 +32,7 @@ final class IntegerNetwork {
         guard exponents.count == layers.count, weights.count == layers.count, biases.count == layers.count,
               inputBounds.count == layers.count
         else { throw ParameterFileError.malformed("integer network does not match the architecture") }
+        let exact = Compute(precision: .float32)
         for (l, layer) in layers.enumerated() {
             let (weight, bias) = (layer.parameters[0], layer.parameters[1])
             guard weights[l].count == weight.count, biases[l].count == bias.count, (0...40).contains(exponents[l]),
@@ -40,7 +41,8 @@ final class IntegerNetwork {
             weight.value = weights[l].map(Float.init)
             bias.value = biases[l].map(Float.init)
             // Integers computed exactly in Float32 need sgemm: bfloat16 would round the operands.
-            layer.configure(Compute(precision: .float32))
+            // One Compute for all the layers, so they share its scratch memory.
+            layer.configure(exact)
         }
         (self.layers, self.exponents, self.inputBounds) = (layers, exponents, inputBounds)
     }
