@@ -21,19 +21,15 @@ extension Denoiser {
     /// pixel is estimated better once its neighbours are. Candidates with no other pixel near
     /// them take the majority of their window instead (`ImpulseNoise.unobserved`).
     public func restore(_ x: Tensor, impulses: ImpulseNoise?, refinements: Int = 0) -> Tensor {
-        restore(x, denoised: denoise(x), impulses: impulses, refinements: refinements)
-    }
-
-    /// `restore` with the network's output for `x` already computed (`denoise(x)`), for a
-    /// caller that restores one photo under several hints.
-    public func restore(_ x: Tensor, denoised: consuming Tensor, impulses: ImpulseNoise?, refinements: Int = 0) -> Tensor {
         let candidates = impulses?.candidates(x) ?? []
-        var out = Denoiser.combine(noisy: x, denoised: denoised, strength: Denoiser.strength(NoiseLevel.sigma(x)),
-                                   candidates: candidates)
+        var out = Denoiser.combine(noisy: x, denoised: denoise(x, impulses: impulses),
+                                   strength: Denoiser.strength(NoiseLevel.sigma(x)), candidates: candidates)
         guard candidates.contains(true) else { return out }
         let unobserved = ImpulseNoise.unobserved(x, candidates: candidates)
         for pass in 0...refinements {
-            if pass > 0 { out = Denoiser.combine(noisy: out, denoised: denoise(out), strength: 0, candidates: candidates) }
+            if pass > 0 {
+                out = Denoiser.combine(noisy: out, denoised: denoise(out, impulses: impulses), strength: 0, candidates: candidates)
+            }
             for (pixel, value) in unobserved {
                 for c in 0..<out.c { out.data[c * out.planeSize + pixel] = value }
             }

@@ -49,17 +49,20 @@ extension Denoiser: Trainable {
     public var architectureDescription: String { architecture.json }
 
     /// MSE between the network's output for a corrupted copy of `x` and `x` itself, each image
-    /// corrupted by its own draw from the mixture.
+    /// corrupted by its own draw from the mixture and hinted with that draw's impulse noise
+    /// (as `restore` hints with the noise it finds).
     public func trainStep(_ x: Tensor, rng: inout SplitMix64) -> StepReport {
         var noisy = x
+        var impulses: [ImpulseNoise?] = []
         noisy.data.withUnsafeMutableBufferPointer { samples in
             for i in 0..<x.n {
-                guard let noise = mixture.draw(&rng) else { continue }
+                let noise = mixture.draw(&rng)
+                impulses.append(noise?.impulses)
                 let image = UnsafeMutableBufferPointer(rebasing: samples[(i * x.imageSize)..<((i + 1) * x.imageSize)])
-                noise.apply(to: image, pixels: x.planeSize, rng: &rng)
+                noise?.apply(to: image, pixels: x.planeSize, rng: &rng)
             }
         }
-        let (mse, gradient) = mseLoss(network.forward(noisy), x)
+        let (mse, gradient) = mseLoss(network.forward(network.input(noisy, impulses: impulses)), x)
         _ = network.backward(gradient)
         return StepReport(loss: mse, figures: [.init("psnr", 10 * log10(1 / max(mse, 1e-12)), format: "%.2f dB")])
     }

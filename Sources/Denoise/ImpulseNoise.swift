@@ -9,21 +9,25 @@ public enum ImpulseNoise: Sendable {
     /// For each pixel of `x` (1, C, H, W in [0, 1]), whether the noise may have set it.
     public func candidates(_ x: Tensor) -> [Bool] {
         precondition(x.n == 1, "one image")
-        let extreme = ImpulseNoise.hint(x)
-        return (0..<x.planeSize).map { p in extreme.data[p] == 1 && (self == .saltPepper || x.data[p] == 0) }
+        return ImpulseNoise.hint(x, for: [self]).data.map { $0 == 1 }
     }
 
-    /// For each image of `x` (N, C, H, W in [0, 1]), a plane (N, 1, H, W) that is 1 where a
-    /// pixel is black or white in every channel, where either noise may have set it, and 0
-    /// elsewhere. The denoiser reads it beside the pixels: its convolutions cannot tell
-    /// exactly 0 from nearly 0, and so cannot find these pixels themselves.
-    public static func hint(_ x: Tensor) -> Tensor {
+    /// For each image of `x` (N, C, H, W in [0, 1]), a plane (N, 1, H, W) that is 1 where that
+    /// image's impulse noise may have set a pixel and 0 elsewhere: black in every channel
+    /// under masking; black or white under salt-and-pepper, and also with none (nil), where it
+    /// tells the network where the photo is clipped. The denoiser reads it beside the pixels:
+    /// its convolutions cannot tell exactly 0 from nearly 0, and so cannot find these pixels
+    /// themselves. Under masking, white pixels are the photo's own: marked, a blown-out sky
+    /// would look to the network like a region with nothing observed in it.
+    public static func hint(_ x: Tensor, for impulses: [ImpulseNoise?]) -> Tensor {
+        precondition(impulses.count == x.n, "one noise per image")
         var out = Tensor(n: x.n, c: 1, h: x.h, w: x.w)
         x.data.withUnsafeBufferPointer { samples in
-            for i in 0..<x.n {
+            for (i, noise) in impulses.enumerated() {
+                let extremes: [Float] = noise == .masking ? [0] : [0, 1]
                 for p in 0..<x.planeSize {
                     let first = samples[i * x.imageSize + p]
-                    if first == 0 || first == 1,
+                    if extremes.contains(first),
                        (1..<x.c).allSatisfy({ samples[i * x.imageSize + $0 * x.planeSize + p] == first }) {
                         out.data[i * x.planeSize + p] = 1
                     }

@@ -46,6 +46,15 @@ public enum Noise: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(kind.rawValue) \(level)" }
 
+    /// The impulse noise this is, if it is one.
+    public var impulses: ImpulseNoise? {
+        switch self {
+        case .gaussian: return nil
+        case .masking: return .masking
+        case .saltPepper: return .saltPepper
+        }
+    }
+
     /// Corrupts `samples` (C planes of `pixels` values, C ≥ 1) in place, drawing from `rng`.
     public func apply(to samples: UnsafeMutableBufferPointer<Float>, pixels: Int, rng: inout SplitMix64) {
         let channels = samples.count / pixels

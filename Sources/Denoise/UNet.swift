@@ -1,14 +1,14 @@
 import NN
 
-// x: N, 3, H, W (H, W multiples of 2^(S−1))   →   y: N, 3, H, W;  S scales, channels c_0…c_{S−1}
+// x: N, 3 (+1 hint), H, W (H, W multiples of 2^(S−1))   →   y: N, 3, H, W;  S scales, channels c_0…c_{S−1}
 
 /// A small U-Net with additive skips and residual blocks, after DRUNet (Zhang et al. 2021,
 /// "Plug-and-play image restoration with deep denoiser prior"), predicting the residual
 /// (Zhang et al. 2017, DnCNN): y = x + tail(U(head(x))).
 ///
-/// - head: 3×3 convolution to c_0 channels at full resolution, plus (if the architecture has
-///   `impulseHint`) a 3×3 convolution of `ImpulseNoise.hint(x)`, the map of pixels that are
-///   black or white in every channel;
+/// - head: 3×3 convolution of the RGB channels to c_0 channels at full resolution, plus (if
+///   the architecture has `impulseHint`) a 3×3 convolution of the input's fourth channel,
+///   `ImpulseNoise.hint`, the map of pixels that the impulse noise may have set;
 /// - encoder, scale s ≥ 1: a 2×2 stride-2 convolution c_{s−1} → c_s, then residual blocks
 ///   (3×3 conv, ReLU, 3×3 conv, plus the input);
 /// - decoder, scale s < S−1: a 2×2 stride-2 transposed convolution c_{s+1} → c_s, plus the
@@ -62,17 +62,24 @@ public final class UNet: Layer {
     public func forward(_ x: Tensor) -> Tensor { run(x, { $0.forward($1) }) }
     public func infer(_ x: Tensor) -> Tensor { run(x, { $0.infer($1) }) }
 
+    /// The input the U reads for RGB images `x`: with the hint plane for `impulses` (one per
+    /// image) beside them if the architecture reads it.
+    public func input(_ x: Tensor, impulses: [ImpulseNoise?]) -> Tensor {
+        hint == nil ? x : Tensor.concatenating(channels: [x, ImpulseNoise.hint(x, for: impulses)])
+    }
+
     /// The U with `apply` running each part (forward keeps what backward needs; infer does not).
     private func run(_ x: Tensor, _ apply: (Layer, Tensor) -> Tensor) -> Tensor {
-        var skips = [apply(head, x)]
-        if let hint { skips[0] += apply(hint, ImpulseNoise.hint(x)) }
+        let rgb = hint == nil ? x : x.channels(0..<3)
+        var skips = [apply(head, rgb)]
+        if let hint { skips[0] += apply(hint, x.channels(3..<4)) }
         for stage in encoder { skips.append(apply(stage, skips.last!)) }
         var u = skips.removeLast()
         for s in up.indices.reversed() {
             u = apply(up[s], u)
             u = apply(decoder[s], u + skips.removeLast())
         }
-        return x + u
+        return rgb + u
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
@@ -84,8 +91,8 @@ public final class UNet: Layer {
             du = up[s].backward(dSum)
         }
         for s in encoder.indices.reversed() { du = encoder[s].backward(du) + dSkips[s] }
-        _ = hint?.backward(du)    // its input is a function of x with no gradient almost everywhere
-        return head.backward(du) + dy
+        let dRGB = head.backward(du) + dy
+        return hint.map { Tensor.concatenating(channels: [dRGB, $0.backward(du)]) } ?? dRGB
     }
 }
 

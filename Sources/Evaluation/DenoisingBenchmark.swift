@@ -56,11 +56,11 @@ public struct DenoisingBenchmark {
     public func measure(_ photo: Image, noisy: Image, name: String, noise: Noise) -> Row {
         let input = Tensor(n: 1, c: 3, h: photo.height, w: photo.width, data: noisy.samples)
         let start = Date()
-        let denoised = denoiser.denoise(input)
-        let output = denoiser.restore(input, denoised: denoised, impulses: ImpulseNoise.detect(input), refinements: refinements)
+        let detected = ImpulseNoise.detect(input)
+        let output = denoiser.restore(input, impulses: detected, refinements: refinements)
         let seconds = Date().timeIntervalSince(start)
         func told(_ impulses: ImpulseNoise) -> Tensor {
-            denoiser.restore(input, denoised: denoised, impulses: impulses, refinements: refinements)
+            impulses == detected ? output : denoiser.restore(input, impulses: impulses, refinements: refinements)
         }
         func image(_ t: Tensor) -> Image {
             Image(width: photo.width, height: photo.height, channels: 3, samples: t.data.map { ($0 * 255).rounded() / 255 })

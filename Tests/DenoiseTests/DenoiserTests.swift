@@ -9,13 +9,16 @@ final class DenoiserTests: XCTestCase {
     let small = DenoiserArchitecture(channels: [4, 6, 8], blocks: 1)
 
     /// Tiles with a margin past the network's reach give the untiled output (the whole
-    /// padded image in one tile), at sizes that do not divide the tile or the U's granularity.
+    /// padded image in one tile), at sizes that do not divide the tile or the U's granularity,
+    /// the impulse hint included.
     func testTiledEqualsUntiled() {
-        let denoiser = Denoiser(small, seed: 3)
+        let denoiser = Denoiser(DenoiserArchitecture(channels: [4, 6, 8], blocks: 1, impulseHint: true), seed: 3)
+        let hint = denoiser.network.hint!, head = denoiser.network.head
+        hint.weight.value = Array(head.weight.value.prefix(hint.weight.count))    // not zero: the hint counts
         for (h, w) in [(37, 53), (16, 16), (5, 70)] {
-            let x = randomTensor(n: 1, c: 3, h: h, w: w, seed: UInt64(h * w)).map { ($0 + 1) / 2 }
-            let whole = denoiser.denoise(x, tile: 1 << 20)
-            let tiled = denoiser.denoise(x, tile: 16, margin: 32)
+            let x = randomTensor(n: 1, c: 3, h: h, w: w, seed: UInt64(h * w)).map { $0 < -0.5 ? 0 : ($0 + 1) / 2 }
+            let whole = denoiser.denoise(x, impulses: .masking, tile: 1 << 20)
+            let tiled = denoiser.denoise(x, impulses: .masking, tile: 16, margin: 32)
             XCTAssertEqual(whole.shape, [1, 3, h, w])
             for (a, b) in zip(whole.data, tiled.data) { XCTAssertEqual(a, b, accuracy: 1e-5, "\(h)×\(w)") }
         }
@@ -55,5 +58,28 @@ extension DenoiserTests {
         let bytes = try XCTUnwrap(Denoiser.defaultModelBytes(), "the default denoiser is not in the bundle")
         XCTAssertLessThanOrEqual(bytes.count, 10 << 20, "the shipped denoiser must stay ≤ 10 MB")
         XCTAssertEqual(try Denoiser(file: try ParameterFile(decoding: bytes)).architecture.kind, DenoiserArchitecture.kind)
+    }
+
+    /// Under masking, a blown-out (white) sky is the photo's own and the masked pixels in it
+    /// come back white: the hint must not mark white pixels as possibly missing, or the
+    /// network sees a region with nothing observed in it and fills it with grey.
+    func testShippedDenoiserFillsAMaskedWhiteSky() throws {
+        let denoiser = try Denoiser(file: ParameterFile(decoding: XCTUnwrap(Denoiser.defaultModelBytes())))
+        let side = 64
+        var photo = Tensor(n: 1, c: 3, h: side, w: side, repeating: 1)
+        for c in 0..<3 {
+            for p in (side * side / 2)..<(side * side) { photo.data[c * side * side + p] = Float(60 + p % side + 40 * c) / 255 }
+        }
+        var rng = SplitMix64(seed: 9)
+        let restored = denoiser.restore(Noise.masking(fraction: 0.7).applied(to: photo, rng: &rng), impulses: .masking)
+        var squares: Float = 0, count = 0
+        for c in 0..<3 {
+            for p in 0..<(side * side / 2 - 8 * side) {    // the sky's rows away from the edge below it
+                let error = 1 - restored.data[c * side * side + p]
+                (squares, count) = (squares + error * error, count + 1)
+            }
+        }
+        let psnr = 10 * log10(Float(count) / squares)
+        XCTAssertGreaterThan(psnr, 20, "the masked sky comes back white")
     }
 }

@@ -20,30 +20,29 @@ final class UNetTests: XCTestCase {
         var rng = SplitMix64(seed: 3)
         let unet = UNet(DenoiserArchitecture(channels: [3, 4, 5], blocks: 1, fullResolutionBlocks: 1, impulseHint: true), rng: &rng)
         unet.hint!.weight.value = Array(unet.head.weight.value.prefix(unet.hint!.weight.count))   // not zero: a live gradient
-        GradientChecker(step: 1e-2, tolerance: 3e-2).check(unet, input: impulsive(randomTensor(n: 2, c: 3, h: 8, w: 4, seed: 5)))
-    }
-
-    /// `x` with a few pixels set black or white in every channel, which the impulse hint marks.
-    /// (A finite difference at such a pixel steps off 0 or 1 both ways, so the hint is the same
-    /// on both sides and the check still compares like with like.)
-    func impulsive(_ x: Tensor) -> Tensor {
-        var x = x
-        for (i, p, value) in [(0, 1, Float(0)), (0, 13, 1), (1, 6, 0)] {
-            for c in 0..<x.c { x.data[i * x.imageSize + c * x.planeSize + p] = value }
-        }
-        return x
+        GradientChecker(step: 1e-2, tolerance: 3e-2).check(unet, input: randomTensor(n: 2, c: 4, h: 8, w: 4, seed: 5))
     }
 
     /// The impulse hint starts at zero, so a network given it by `--init` starts as the
-    /// function it was; and it marks exactly the pixels black or white in every channel.
+    /// function it was; it marks the pixels black in every channel under masking, and black
+    /// or white ones otherwise.
     func testImpulseHintStartsAsNothing() {
         var (a, b) = (SplitMix64(seed: 7), SplitMix64(seed: 7))
         let plain = UNet(DenoiserArchitecture(channels: [4, 6], blocks: 1), rng: &a)
         let hinted = UNet(DenoiserArchitecture(channels: [4, 6], blocks: 1, impulseHint: true), rng: &b)
         for (p, q) in zip(plain.parameters, hinted.parameters.filter { !$0.name.hasPrefix("head.hint") }) { q.value = p.value }
-        let x = impulsive(randomTensor(n: 2, c: 3, h: 8, w: 4, seed: 8))
-        XCTAssertEqual(plain.infer(x), hinted.infer(x))
-        XCTAssertEqual(ImpulseNoise.hint(x).data.indices.filter { ImpulseNoise.hint(x).data[$0] == 1 }, [1, 13, 32 + 6])
+        var x = randomTensor(n: 2, c: 3, h: 8, w: 4, seed: 8)
+        for (i, p, value) in [(0, 1, Float(0)), (0, 13, 1), (1, 6, 0)] {
+            for c in 0..<x.c { x.data[i * x.imageSize + c * x.planeSize + p] = value }
+        }
+        XCTAssertEqual(plain.infer(x), hinted.infer(hinted.input(x, impulses: [.saltPepper, nil])))
+        func marked(_ impulses: [ImpulseNoise?]) -> [Int] {
+            let hint = ImpulseNoise.hint(x, for: impulses)
+            return hint.data.indices.filter { hint.data[$0] == 1 }
+        }
+        XCTAssertEqual(marked([nil, nil]), [1, 13, 32 + 6])
+        XCTAssertEqual(marked([.saltPepper, .masking]), [1, 13, 32 + 6])
+        XCTAssertEqual(marked([.masking, nil]), [1, 32 + 6])
     }
 
     /// infer and forward compute the same function.
