@@ -17,8 +17,10 @@ extension Denoiser {
                         margin: Int = Denoiser.tileMargin) -> Tensor {
         precondition(x.n == 1 && x.c == 3, "denoise takes one RGB image")
         let g = architecture.granularity
-        return x.tiled(outChannels: 3, grid: (x.h, x.w), tile: tile, margin: roundUp(margin, g), granularity: g) {
+        var y = x.tiled(outChannels: 3, grid: (x.h, x.w), tile: tile, margin: roundUp(margin, g), granularity: g) {
             network.infer(network.input($0, impulses: [impulses]))
-        }.map { min(max($0, 0), 1) }
+        }
+        y.clampToUnitInterval()
+        return y
     }
 }

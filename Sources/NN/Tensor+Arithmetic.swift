@@ -24,4 +24,12 @@ extension Tensor {
     public func map(_ f: (Float) -> Float) -> Tensor {
         Tensor(n: n, c: c, h: h, w: w, data: data.map(f))
     }
+
+    /// Every value clamped to [0, 1] in place (a network's output made pixels, without a
+    /// second copy of a large image); NaN, from a damaged model, becomes 0.
+    public mutating func clampToUnitInterval() {
+        data.withUnsafeMutableBufferPointer { p in
+            for k in p.indices { p[k] = p[k] >= 0 ? (p[k] <= 1 ? p[k] : 1) : 0 }
+        }
+    }
 }

@@ -14,6 +14,26 @@ extension Tensor {
         }
     }
 
+    /// Keeps rows 0..<height and columns 0..<width of every image and channel, moved within
+    /// this tensor's own memory: a `window` would hold a second copy while it is made (1.2 GB
+    /// for a decoded 100 MP photo). Each row moves to a lower address than any row it has yet
+    /// to read, so a forward copy is safe.
+    public mutating func crop(height: Int, width: Int) {
+        precondition(height > 0 && height <= h && width > 0 && width <= w, "a crop inside the tensor")
+        guard height < h || width < w else { return }
+        let (planes, oldWidth, oldPlane) = (n * c, w, planeSize)
+        data.withUnsafeMutableBufferPointer { p in
+            for plane in 0..<planes {
+                for r in 0..<height {
+                    let (src, dst) = (plane * oldPlane + r * oldWidth, (plane * height + r) * width)
+                    for k in 0..<width { p[dst + k] = p[src + k] }
+                }
+            }
+        }
+        data.removeLast(data.count - planes * height * width)
+        (h, w) = (height, width)
+    }
+
     /// Rows y..<y+height and columns x..<x+width of every image and channel; coordinates
     /// outside the tensor read as `edge` says, so that a window can crop, pad an image, or
     /// carry a tile's margin past the image's border.

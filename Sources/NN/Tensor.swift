@@ -1,6 +1,6 @@
 /// A dense Float32 tensor in N, C, H, W order, contiguous (W fastest).
 public struct Tensor: Equatable, Sendable {
-    public private(set) var n: Int, c: Int, h: Int, w: Int
+    public internal(set) var n: Int, c: Int, h: Int, w: Int
     public var data: [Float]
 
     public init(n: Int, c: Int, h: Int, w: Int, data: [Float]) {

@@ -17,6 +17,16 @@ final class WindowTests: XCTestCase {
         XCTAssertEqual(canvas.data, [5, 6, 0, 0, 0, 0, 11, 12, 0, 0, 0, 0])
     }
 
+    /// A crop in place keeps what a window at the origin copies, for every size inside.
+    func testCropInPlaceMatchesTheWindow() {
+        let t = Tensor(n: 2, c: 3, h: 5, w: 7, data: (0..<210).map(Float.init))
+        for (height, width) in [(5, 7), (5, 4), (2, 7), (3, 2), (1, 1)] {
+            var cropped = t
+            cropped.crop(height: height, width: width)
+            XCTAssertEqual(cropped, t.window(y: 0, x: 0, height: height, width: width), "\(height)×\(width)")
+        }
+    }
+
     func testCoresCoverTheLengthOnTheGrid() {
         XCTAssertEqual(cores(1000, tile: 768, granularity: 8), [0..<504, 504..<1000])
         XCTAssertEqual(cores(768, tile: 768, granularity: 8), [0..<768])

@@ -64,10 +64,11 @@ public final class ImageCodec {
     public func synthesise(_ yHat: [Int32], quality: Int, height: Int, width: Int, tiles: Tiles = Tiles()) -> Tensor {
         let inverse = model.gains.vectors(at: model.gains.position(quality: quality)).inverse
         let v = ImageCodec.dequantized(yHat, inverse: inverse, height: height, width: width)
-        let full = v.tiled(outChannels: 3, grid: (v.h, v.w), outScale: LatentGeometry.analysisFactor,
-                           tile: tiles.tile, margin: tiles.margin) { model.g_s.infer($0) }
-        // Written so that NaN (from a damaged model) maps to 0 instead of passing through.
-        return full.window(y: 0, x: 0, height: height, width: width).map { $0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0 }
+        var x = v.tiled(outChannels: 3, grid: (v.h, v.w), outScale: LatentGeometry.analysisFactor,
+                        tile: tiles.tile, margin: tiles.margin) { model.g_s.infer($0) }
+        x.crop(height: height, width: width)
+        x.clampToUnitInterval()
+        return x
     }
 
     /// g_s's input ŷ·g⁻ (1, M, ⌈height/16⌉, ⌈width/16⌉) for a `height`×`width` image, with
