@@ -5,11 +5,13 @@ on the same noisy images, a Markdown table and a figure of crops.
 
 1. `aeic eval denoise --save-noisy` corrupts every photo with each test case (fixed seeds),
    denoises it and writes results/denoise-aeic.json, keeping the noisy images; again with
-   `--refine N` into results/denoise-aeic-refine.json;
+   `--refine N` into results/denoise-aeic-refine.json (`--refine 0`: not run, the column
+   left out, in half the time);
 2. the baselines of `denoise_filters` run on those same noisy images and write
    results/denoise-<method>.json in the same shape (rows are added case by case, so a run
    stopped part-way keeps what it measured; `--baselines none` reuses them);
-3. the table (results/denoise-table.md) and the figure (results/denoise-crops.png).
+3. the table (results/denoise-table.md) and the figure (results/denoise-crops.png), which
+   `--report-only --noisy DIR` makes again from the JSON and the noisy images kept in DIR.
 """
 import argparse
 import json
@@ -71,10 +73,11 @@ def table(out, refine):
     """Markdown: per case, the noisy input, aeic blind, hinted and refined, and the best baseline
     (PSNR dB / SSIM)."""
     aeic = json.loads((out / "denoise-aeic.json").read_text())["results"]
-    refined = json.loads((out / "denoise-aeic-refine.json").read_text())["results"]
+    refined = json.loads((out / "denoise-aeic-refine.json").read_text())["results"] if refine else None
     baselines = {p.stem[len("denoise-"):]: json.loads(p.read_text())["results"] for p in sorted(out.glob("denoise-*.json"))
                  if not p.stem.startswith("denoise-aeic")}
-    lines = [f"| noise | noisy | aeic (blind) | aeic (told the kind) | aeic --refine {refine} | best baseline | aeic − best "
+    refined_title = f"aeic --refine {refine}" if refine else "aeic --refine (not run)"
+    lines = [f"| noise | noisy | aeic (blind) | aeic (told the kind) | {refined_title} | best baseline | aeic − best "
              "| aeic s/image | baseline s/image |",
              "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     for i, case in enumerate(aeic["noise"]):
@@ -85,7 +88,7 @@ def table(out, refine):
         cell = lambda p, s: f"{p:.2f} / {s:.3f}"
         lines.append("| " + " | ".join([
             case, cell(aeic["psnr_noisy"][i], aeic["ssim_noisy"][i]), cell(aeic["psnr"][i], aeic["ssim"][i]),
-            f"{hinted:.2f}" if hinted is not None else "—", f"{refined['psnr'][i]:.2f}",
+            f"{hinted:.2f}" if hinted is not None else "—", f"{refined['psnr'][i]:.2f}" if refined else "—",
             f"{best[3]} {cell(best[0], best[1])}" if best else "—",
             f"{aeic['psnr'][i] - best[0]:+.2f} dB" if best else "—",
             f"{aeic['seconds'][i]:.2f}", f"{best[2]:.2f}" if best else "—"]) + " |")
@@ -131,9 +134,11 @@ def main():
     parser.add_argument("--baselines", default="all", help="all, none, or methods separated by commas")
     parser.add_argument("--baselines-only", action="store_true",
                         help="only the baselines, on the noisy images already in --noisy")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only the table and the figure, from the JSON in --out and the noisy images in --noisy")
     parser.add_argument("--cases", default="gaussian-25,saltpepper-0.1,saltpepper-0.3,saltpepper-0.5,masking-0.3,masking-0.5,masking-0.7,gaussian-15,gaussian-50",
                         help="the baselines' cases, in the order to run them (CBM3D is slow)")
-    parser.add_argument("--refine", type=int, default=2, help="the refined column's aeic denoise --refine")
+    parser.add_argument("--refine", type=int, default=2, help="the refined column's aeic denoise --refine (0: none)")
     parser.add_argument("--figure-image", default="kodim23")
     parser.add_argument("--figure-crop", default="120,260,200", help="Y,X,SIZE of the crops")
     args = parser.parse_args()
@@ -142,18 +147,26 @@ def main():
         noisy = args.noisy or pathlib.Path(tmp)
         if args.baselines_only:
             return run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
-        model = ["--model", args.model] if args.model else []
-        subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json", str(args.out / "denoise-aeic.json"),
-                        "--save-noisy", str(noisy), "-f"] + model, check=True)
-        subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json",
-                        str(args.out / "denoise-aeic-refine.json"), "--refine", str(args.refine), "-f"] + model, check=True)
-        if args.baselines != "none":
-            run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
+        if not args.report_only:
+            run_aeic(args, noisy)
         text = table(args.out, args.refine)
         (args.out / "denoise-table.md").write_text(text)
         print(text)
         figure(args.aeic, args.model, args.data, noisy, args.out, args.figure_image,
                [int(v) for v in args.figure_crop.split(",")])
+
+
+def run_aeic(args, noisy):
+    """aeic's evaluation, blind and refined, then the baselines on the same noisy images."""
+    model = ["--model", args.model] if args.model else []
+    subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json", str(args.out / "denoise-aeic.json"),
+                    "--save-noisy", str(noisy), "-f"] + model, check=True)
+    if args.refine:
+        subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json",
+                        str(args.out / "denoise-aeic-refine.json"), "--refine", str(args.refine), "-f"] + model,
+                       check=True)
+    if args.baselines != "none":
+        run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
 
 
 if __name__ == "__main__":
