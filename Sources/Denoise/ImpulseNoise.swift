@@ -24,10 +24,10 @@ public enum ImpulseNoise: Sendable {
         var out = Tensor(n: x.n, c: 1, h: x.h, w: x.w)
         x.data.withUnsafeBufferPointer { samples in
             for (i, noise) in impulses.enumerated() {
-                let extremes: [Float] = noise == .masking ? [0] : [0, 1]
+                let whiteToo = noise != .masking
                 for p in 0..<x.planeSize {
                     let first = samples[i * x.imageSize + p]
-                    if extremes.contains(first),
+                    if first == 0 || (whiteToo && first == 1),
                        (1..<x.c).allSatisfy({ samples[i * x.imageSize + $0 * x.planeSize + p] == first }) {
                         out.data[i * x.planeSize + p] = 1
                     }

@@ -26,10 +26,15 @@ extension Tensor {
     }
 
     /// Every value clamped to [0, 1] in place (a network's output made pixels, without a
-    /// second copy of a large image); NaN, from a damaged model, becomes 0.
+    /// second copy of a large image).
     public mutating func clampToUnitInterval() {
         data.withUnsafeMutableBufferPointer { p in
-            for k in p.indices { p[k] = p[k] >= 0 ? (p[k] <= 1 ? p[k] : 1) : 0 }
+            for k in p.indices { p[k] = p[k].clampedToUnitInterval }
         }
     }
+}
+
+extension Float {
+    /// This value clamped to [0, 1], NaN (from a damaged model) to 0.
+    public var clampedToUnitInterval: Float { self >= 0 ? (self <= 1 ? self : 1) : 0 }
 }

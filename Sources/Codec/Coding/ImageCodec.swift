@@ -95,7 +95,7 @@ public final class ImageCodec {
             ? refinement.refine(yHat, tables: schedule.tables(given: yHat), x: x, model: model, quality: quality) : yHat
         schedule.encode(coded, into: &encoder)
         let alphaBytes = alpha.map { a in
-            AlphaPlane.encode(a.map { UInt8(($0 >= 0 ? ($0 <= 1 ? $0 : 1) : 0) * 255 + 0.5) }, width: x.w)
+            AlphaPlane.encode(a.map { UInt8($0.clampedToUnitInterval * 255 + 0.5) }, width: x.w)
         } ?? []
         return Container(flags: alpha == nil ? [] : .alpha, width: x.w, height: x.h,
                          channels: channels, quality: quality, latentChannels: model.architecture.M,
