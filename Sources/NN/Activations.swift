@@ -25,16 +25,26 @@ public final class LeakyReLU: PointwiseLayer {
         return applied(to: x)
     }
 
+    // Selects, not branches, in both directions: about half the values are negative, and a
+    // mispredicted branch per value made the backward pass 4% of a denoiser training step.
     public func apply(_ x: inout Tensor) {
-        x.data.withUnsafeMutableBufferPointer { v in for k in v.indices where v[k] <= 0 { v[k] *= slope } }
+        let slope = slope    // a local: read through self, it is reloaded every value and nothing vectorizes
+        x.data.withUnsafeMutableBufferPointer { v in for k in v.indices { v[k] = v[k] <= 0 ? v[k] * slope : v[k] } }
     }
 
     public func clearCache() { input = nil }
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("backward before forward") }
-        var dx = dy
-        for k in 0..<dx.count where x.data[k] <= 0 { dx.data[k] *= slope }
+        let slope = slope
+        var dx = Tensor.uninitialized(like: dy)
+        x.data.withUnsafeBufferPointer { xs in
+            dy.data.withUnsafeBufferPointer { d in
+                dx.data.withUnsafeMutableBufferPointer { out in
+                    for k in out.indices { out[k] = xs[k] <= 0 ? d[k] * slope : d[k] }
+                }
+            }
+        }
         return dx
     }
 }
