@@ -39,24 +39,6 @@ public enum ImpulseNoise: Sendable {
 }
 
 extension ImpulseNoise {
-    /// Images `x` (N, C, H, W in [0, 1]) as the denoiser reads them under `impulses` (one per
-    /// image): salt-and-pepper's candidates set to black, and the noise named masking. Once
-    /// found, those pixels say nothing of the photo, black or white; as black holes they are
-    /// what the network knows from masking, and white ones no longer stand out among them.
-    /// Read so, salt-and-pepper at 10/30/50% came out 0.33/0.48/0.69 dB better on the
-    /// validation photos, from a network trained on the pixels as they were.
-    public static func erasingSaltAndPepper(_ x: Tensor, for impulses: [ImpulseNoise?]) -> (x: Tensor, impulses: [ImpulseNoise?]) {
-        guard impulses.contains(.saltPepper) else { return (x, impulses) }
-        let marked = hint(x, for: impulses)
-        var out = x
-        for i in 0..<x.n where impulses[i] == .saltPepper {
-            for p in 0..<x.planeSize where marked.data[i * x.planeSize + p] == 1 {
-                for c in 0..<x.c { out.data[i * x.imageSize + c * x.planeSize + p] = 0 }
-            }
-        }
-        return (out, impulses.map { $0 == .saltPepper ? .masking : $0 })
-    }
-
     /// The share of black (white) pixels beside a bright (dark) one above which an image is
     /// taken to carry that impulse: the mixture's lowest level, 5%, puts 2.5% of each colour
     /// there under salt-and-pepper noise, and clean or Gaussian-noisy photos stay well under

@@ -62,13 +62,10 @@ public final class UNet: Layer {
     public func forward(_ x: Tensor) -> Tensor { run(x, { $0.forward($1) }) }
     public func infer(_ x: Tensor) -> Tensor { run(x, { $0.infer($1) }) }
 
-    /// The input the U reads for RGB images `x`: if the architecture reads the hint, the
-    /// images with salt-and-pepper's pixels erased and the hint plane for `impulses` (one per
-    /// image) beside them (`ImpulseNoise.erasingSaltAndPepper`).
+    /// The input the U reads for RGB images `x`: with the hint plane for `impulses` (one per
+    /// image) beside them if the architecture reads it.
     public func input(_ x: Tensor, impulses: [ImpulseNoise?]) -> Tensor {
-        guard hint != nil else { return x }
-        let (erased, seen) = ImpulseNoise.erasingSaltAndPepper(x, for: impulses)
-        return .concatenating(channels: [erased, ImpulseNoise.hint(erased, for: seen)])
+        hint == nil ? x : Tensor.concatenating(channels: [x, ImpulseNoise.hint(x, for: impulses)])
     }
 
     /// The U with `apply` running each part (forward keeps what backward needs; infer does not).

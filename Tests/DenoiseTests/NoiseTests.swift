@@ -100,18 +100,6 @@ final class NoiseTests: XCTestCase {
         XCTAssertEqual(ImpulseNoise.saltPepper.candidates(x), [true, false, true, false])
     }
 
-    /// Salt-and-pepper's candidates reach the network as black holes, named masking; other
-    /// images pass as they are.
-    func testSaltAndPepperReadsAsMasking() {
-        let image: [Float] = [0, 0.2, 1, 0.5,  0, 0.3, 1, 1,  0, 0.4, 1, 0]    // pixel 0 black, 2 white, 3 not a candidate
-        let x = Tensor(n: 2, c: 3, h: 1, w: 4, data: image + image)
-        let (erased, seen) = ImpulseNoise.erasingSaltAndPepper(x, for: [.saltPepper, .masking])
-        XCTAssertEqual(seen, [.masking, .masking])
-        XCTAssertEqual(Array(erased.data[0..<12]), [0, 0.2, 0, 0.5,  0, 0.3, 0, 1,  0, 0.4, 0, 0])
-        XCTAssertEqual(Array(erased.data[12...]), image)
-        XCTAssertEqual(ImpulseNoise.erasingSaltAndPepper(x, for: [nil, .masking]).x, x)
-    }
-
     /// A black border under salt-and-pepper noise: candidates with no other pixel within two
     /// take their window's majority; those near a grey pixel are left to the network.
     func testUnobservedCandidatesTakeTheMajority() {

@@ -35,7 +35,7 @@ final class UNetTests: XCTestCase {
         for (i, p, value) in [(0, 1, Float(0)), (0, 13, 1), (1, 6, 0)] {
             for c in 0..<x.c { x.data[i * x.imageSize + c * x.planeSize + p] = value }
         }
-        XCTAssertEqual(plain.infer(x), hinted.infer(hinted.input(x, impulses: [.masking, nil])))
+        XCTAssertEqual(plain.infer(x), hinted.infer(hinted.input(x, impulses: [.saltPepper, nil])))
         func marked(_ impulses: [ImpulseNoise?]) -> [Int] {
             let hint = ImpulseNoise.hint(x, for: impulses)
             return hint.data.indices.filter { hint.data[$0] == 1 }
