@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The training photos beside the repository split for the training scripts (never Kodak):
-# runs/denoise-data/{cbsd,urban,sun} to train on, and val, the 10 photos held back for choices
-# (every 54th of train-cbsd432, every 25th of train-urban100), as symbolic links.
+# runs/denoise-data/{cbsd,urban,sun} to train on, and val, the 13 photos held back for choices
+# (every 54th of train-cbsd432, every 25th of train-urban100, and three with large clipped white
+# regions, 7-20% of their pixels, which the others lack: Kodak has such regions and they decide
+# how salt-and-pepper's white pixels are read), as symbolic links.
 #
 #   scripts/make_split.sh [DATASETS_DIR]      # default ../shared/datasets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 datasets=${1:-../shared/datasets}
 split=runs/denoise-data
+clipped=" 393035.jpg img_007.png village_sun_abdgedtspkcucrao.jpg "
 rm -rf "$split" && mkdir -p "$split/val" "$split/cbsd" "$split/urban" "$split/sun"
-i=0; for f in "$datasets"/train-cbsd432/*.jpg; do i=$((i + 1))
-    if [ $((i % 54)) -eq 0 ]; then ln -s "$(realpath "$f")" "$split/val/"; else ln -s "$(realpath "$f")" "$split/cbsd/"; fi; done
-i=0; for f in "$datasets"/train-urban100/*.png; do i=$((i + 1))
-    if [ $((i % 25)) -eq 0 ]; then ln -s "$(realpath "$f")" "$split/val/"; else ln -s "$(realpath "$f")" "$split/urban/"; fi; done
-for f in "$datasets"/train-sunhays80/*.jpg; do ln -s "$(realpath "$f")" "$split/sun/"; done
+# Links `$1` into val if it is held back (the `$2`-th photo of its set, or a clipped one), else into `$3`.
+place() { if [ "$2" -eq 0 ] || [[ $clipped == *" $(basename "$1") "* ]]; then ln -s "$(realpath "$1")" "$split/val/"; else ln -s "$(realpath "$1")" "$split/$3/"; fi; }
+i=0; for f in "$datasets"/train-cbsd432/*.jpg; do i=$((i + 1)); place "$f" $((i % 54)) cbsd; done
+i=0; for f in "$datasets"/train-urban100/*.png; do i=$((i + 1)); place "$f" $((i % 25)) urban; done
+for f in "$datasets"/train-sunhays80/*.jpg; do place "$f" 1 sun; done
