@@ -9,8 +9,6 @@ public final class Denoiser: ParameterOwner {
     public let network: UNet
     /// What training corrupts its crops with.
     public var mixture = NoiseMixture()
-    /// Which crops training pushes brighter before corrupting them (none by default).
-    public var overexposure = Overexposure(share: 0)
 
     public init(_ architecture: DenoiserArchitecture, seed: UInt64 = 1) {
         precondition(architecture.isValid, "invalid denoiser architecture")
@@ -51,27 +49,20 @@ extension Denoiser: Trainable {
     public var architectureDescription: String { architecture.json }
 
     /// MSE between the network's output for a corrupted copy of `x` and `x` itself, each image
-    /// first pushed brighter or not (`overexposure`), then corrupted by its own draw from the
-    /// mixture and hinted with that draw's impulse noise (as `restore` hints with the noise it
-    /// finds).
+    /// corrupted by its own draw from the mixture and hinted with that draw's impulse noise
+    /// (as `restore` hints with the noise it finds).
     public func trainStep(_ x: Tensor, rng: inout SplitMix64) -> StepReport {
-        var (clean, noisy) = (x, x)
+        var noisy = x
         var impulses: [ImpulseNoise?] = []
-        clean.data.withUnsafeMutableBufferPointer { cleanSamples in
-            noisy.data.withUnsafeMutableBufferPointer { samples in
-                for i in 0..<x.n {
-                    let range = (i * x.imageSize)..<((i + 1) * x.imageSize)
-                    let (target, image) = (UnsafeMutableBufferPointer(rebasing: cleanSamples[range]),
-                                           UnsafeMutableBufferPointer(rebasing: samples[range]))
-                    overexposure.apply(to: target, rng: &rng)
-                    _ = image.update(fromContentsOf: target)
-                    let noise = mixture.draw(&rng)
-                    impulses.append(noise?.impulses)
-                    noise?.apply(to: image, pixels: x.planeSize, rng: &rng)
-                }
+        noisy.data.withUnsafeMutableBufferPointer { samples in
+            for i in 0..<x.n {
+                let noise = mixture.draw(&rng)
+                impulses.append(noise?.impulses)
+                let image = UnsafeMutableBufferPointer(rebasing: samples[(i * x.imageSize)..<((i + 1) * x.imageSize)])
+                noise?.apply(to: image, pixels: x.planeSize, rng: &rng)
             }
         }
-        let (mse, gradient) = mseLoss(network.forward(network.input(noisy, impulses: impulses)), clean)
+        let (mse, gradient) = mseLoss(network.forward(network.input(noisy, impulses: impulses)), x)
         _ = network.backward(gradient)
         return StepReport(loss: mse, figures: [.init("psnr", 10 * log10(1 / max(mse, 1e-12)), format: "%.2f dB")])
     }

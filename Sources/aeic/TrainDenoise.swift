@@ -22,8 +22,6 @@ struct TrainDenoise: ParsableCommand {
         "Shares of the noises as KIND=SHARE (gaussian, masking, saltpepper); kinds left out get none, the rest of 1 stays clean. Default: 0.3 each, 0.1 clean.",
         valueName: "kind=share"))
     var mixture: [String] = []
-    @Option(help: "The share of crops pushed brighter (a gain of 1.2–2) until their highlights clip, before the noise.")
-    var overexposed: Float = 0
 
     func validate() throws {
         guard architecture.isValid else {
@@ -33,7 +31,6 @@ struct TrainDenoise: ParsableCommand {
             throw ValidationError("--crop must be a multiple of \(architecture.granularity)")
         }
         _ = try noiseMixture()
-        guard (0...1).contains(overexposed) else { throw ValidationError("--overexposed must be within 0–1") }
     }
 
     var architecture: DenoiserArchitecture {
@@ -80,8 +77,7 @@ struct TrainDenoise: ParsableCommand {
             }
         }
         trainer.model.mixture = try noiseMixture()
-        trainer.model.overexposure = Overexposure(share: overexposed)
-        warn("noise mixture: \(trainer.model.mixture); overexposed share \(overexposed)")
+        warn("noise mixture: \(trainer.model.mixture)")
         warn("denoiser \(trainer.model.architecture.json), \(trainer.model.parameters.reduce(0) { $0 + $1.count }) parameters")
         try training.run(trainer, on: set)
     }

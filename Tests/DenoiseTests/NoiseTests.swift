@@ -93,31 +93,6 @@ final class NoiseTests: XCTestCase {
         XCTAssertNil(NoiseMixture(shares: [.masking: -0.1]))
     }
 
-    /// Overexposure pushes about its share of images, each by one gain, clips them at exactly 1
-    /// on the 8-bit levels, and with a share of 0 neither changes nor draws anything.
-    func testOverexposurePushesItsShareAndClips() {
-        let levels: [Float] = (0..<256).map { Float($0) / 255 }
-        var rng = SplitMix64(seed: 6)
-        var pushed = 0
-        for _ in 0..<1000 {
-            var samples = levels
-            samples.withUnsafeMutableBufferPointer { Overexposure(share: 0.2).apply(to: $0, rng: &rng) }
-            guard samples != levels else { continue }
-            pushed += 1
-            XCTAssertTrue(samples.allSatisfy { ($0 * 255).rounded() == $0 * 255 && $0 <= 1 })
-            let gain = samples[100] / levels[100]
-            XCTAssertTrue((1.19...2.01).contains(gain), "gain \(gain)")
-            XCTAssertTrue(samples[(Int(255 / gain) + 2)...].allSatisfy { $0 == 1 }, "clipped above 1/gain")
-            XCTAssertLessThan(samples[Int(250 / gain)], 1)
-        }
-        XCTAssertEqual(Double(pushed) / 1000, 0.2, accuracy: 0.04)
-        var (unused, fresh) = (SplitMix64(seed: 7), SplitMix64(seed: 7))
-        var samples = levels
-        samples.withUnsafeMutableBufferPointer { Overexposure(share: 0).apply(to: $0, rng: &unused) }
-        XCTAssertEqual(samples, levels)
-        XCTAssertEqual(unused.next(), fresh.next())
-    }
-
     /// Masking can only have set black pixels; salt-and-pepper black or white ones.
     func testImpulseCandidates() {
         let x = Tensor(n: 1, c: 3, h: 1, w: 4, data: [0, 0.2, 1, 0,  0, 0.3, 1, 1,  0, 0.4, 1, 0])
