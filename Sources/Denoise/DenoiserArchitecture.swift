@@ -14,19 +14,27 @@ public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable
     public var fullResolutionBlocks: Int?
     /// Whether the head also reads `ImpulseNoise.hint`; absent (no) in older files.
     public var impulseHint: Bool?
+    /// Whether the head also reads the hint's second plane, the white candidates (with the
+    /// impulse hint only); absent (no) in older files.
+    public var whiteHint: Bool?
 
     public init(channels: [Int] = [32, 64, 128, 256], blocks: Int = 1, fullResolutionBlocks: Int = 0,
-                impulseHint: Bool = false) {
+                impulseHint: Bool = false, whiteHint: Bool = false) {
         (self.channels, self.blocks) = (channels, blocks)
         self.fullResolutionBlocks = fullResolutionBlocks != 0 ? fullResolutionBlocks : nil
         self.impulseHint = impulseHint ? true : nil
+        self.whiteHint = whiteHint ? true : nil
     }
+
+    /// The planes of `ImpulseNoise.hint` the head reads beside the RGB ones.
+    public var hintPlanes: Int { (impulseHint == true ? 1 : 0) + (whiteHint == true ? 1 : 0) }
 
     /// Whether the sizes are ones this program will build (checked before allocating).
     public var isValid: Bool {
         kind == DenoiserArchitecture.kind && (2...6).contains(channels.count)
             && channels.allSatisfy { (1...1024).contains($0) } && (0...16).contains(blocks)
             && (1...16).contains(fullResolutionBlocks ?? 1) && impulseHint != false
+            && whiteHint != false && (whiteHint == nil || impulseHint == true)
     }
 
     /// Parameters of the U-Net (weights and biases): a file of this architecture holds
@@ -41,7 +49,7 @@ public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable
             total + 8 * c[s - 1] * c[s] + c[s] + c[s - 1] + blocks(c[s]) + (s < deepest ? blocks(c[s]) : 0)
         }
         let full = (fullResolutionBlocks ?? 0) * block(c[0])
-        let hint = impulseHint == true ? 10 * c[0] : 0
+        let hint = hintPlanes * 10 * c[0]
         return 28 * c[0] + hint + scales + full + 27 * c[0] + 3    // the 3×3 head and tail around them
     }
 

@@ -12,16 +12,19 @@ public enum ImpulseNoise: Sendable {
         return ImpulseNoise.hint(x, for: [self]).data.map { $0 == 1 }
     }
 
-    /// For each image of `x` (N, C, H, W in [0, 1]), a plane (N, 1, H, W) that is 1 where that
-    /// image's impulse noise may have set a pixel and 0 elsewhere: black in every channel
-    /// under masking; black or white under salt-and-pepper, and also with none (nil), where it
-    /// tells the network where the photo is clipped. The denoiser reads it beside the pixels:
-    /// its convolutions cannot tell exactly 0 from nearly 0, and so cannot find these pixels
-    /// themselves. Under masking, white pixels are the photo's own: marked, a blown-out sky
-    /// would look to the network like a region with nothing observed in it.
-    public static func hint(_ x: Tensor, for impulses: [ImpulseNoise?]) -> Tensor {
+    /// For each image of `x` (N, C, H, W in [0, 1]), a plane that is 1 where that image's
+    /// impulse noise may have set a pixel and 0 elsewhere: black in every channel under
+    /// masking; black or white under salt-and-pepper, and also with none (nil), where it tells
+    /// the network where the photo is clipped. With `white`, a second plane marks the white
+    /// ones among them. The denoiser reads the planes (N, 1 or 2, H, W) beside the pixels: its
+    /// convolutions cannot tell exactly 0 from nearly 0, and so cannot find these pixels
+    /// themselves; and from the white plane a convolution can cancel, linearly, what a white
+    /// candidate adds where a black one adds nothing. Under masking, white pixels are the
+    /// photo's own: marked, a blown-out sky would look to the network like a region with
+    /// nothing observed in it.
+    public static func hint(_ x: Tensor, for impulses: [ImpulseNoise?], white: Bool = false) -> Tensor {
         precondition(impulses.count == x.n, "one noise per image")
-        var out = Tensor(n: x.n, c: 1, h: x.h, w: x.w)
+        var out = Tensor(n: x.n, c: white ? 2 : 1, h: x.h, w: x.w)
         x.data.withUnsafeBufferPointer { samples in
             for (i, noise) in impulses.enumerated() {
                 let whiteToo = noise != .masking
@@ -29,7 +32,8 @@ public enum ImpulseNoise: Sendable {
                     let first = samples[i * x.imageSize + p]
                     if first == 0 || (whiteToo && first == 1),
                        (1..<x.c).allSatisfy({ samples[i * x.imageSize + $0 * x.planeSize + p] == first }) {
-                        out.data[i * x.planeSize + p] = 1
+                        out.data[i * out.imageSize + p] = 1
+                        if white && first == 1 { out.data[i * out.imageSize + x.planeSize + p] = 1 }
                     }
                 }
             }

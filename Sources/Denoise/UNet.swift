@@ -1,6 +1,6 @@
 import NN
 
-// x: N, 3 (+1 hint), H, W (H, W multiples of 2^(S−1))   →   y: N, 3, H, W;  S scales, channels c_0…c_{S−1}
+// x: N, 3 (+1 or 2 hint planes), H, W (H, W multiples of 2^(S−1))   →   y: N, 3, H, W;  S scales, channels c_0…c_{S−1}
 
 /// A small U-Net with additive skips and residual blocks, after DRUNet (Zhang et al. 2021,
 /// "Plug-and-play image restoration with deep denoiser prior"), predicting the residual
@@ -8,7 +8,8 @@ import NN
 ///
 /// - head: 3×3 convolution of the RGB channels to c_0 channels at full resolution, plus (if
 ///   the architecture has `impulseHint`) a 3×3 convolution of the input's fourth channel,
-///   `ImpulseNoise.hint`, the map of pixels that the impulse noise may have set;
+///   `ImpulseNoise.hint`, the map of pixels that the impulse noise may have set, and (if it
+///   has `whiteHint`) one of the fifth, the white ones among them;
 /// - encoder, scale s ≥ 1: a 2×2 stride-2 convolution c_{s−1} → c_s, then residual blocks
 ///   (3×3 conv, ReLU, 3×3 conv, plus the input);
 /// - decoder, scale s < S−1: a 2×2 stride-2 transposed convolution c_{s+1} → c_s, plus the
@@ -19,6 +20,7 @@ import NN
 public final class UNet: Layer {
     let head: Conv2D
     let hint: Conv2D?              // of the impulse hint, added to the head's output
+    let white: Conv2D?             // of the hint's white plane, likewise
     let encoder: [Sequential]      // scales 1…S−1
     let up: [ConvTranspose2D]      // up[s]: scale s+1 → s, for s in 0…S−2
     let decoder: [Layer]           // decoder[s], for s in 0…S−2 (decoder[0] is the tail)
@@ -30,6 +32,7 @@ public final class UNet: Layer {
         }
         head = Conv2D("head", in: 3, out: c[0], kernel: 3, rng: &rng)
         hint = architecture.impulseHint == true ? zeroConv("head.hint", 1, c[0], rng: &rng) : nil
+        white = architecture.whiteHint == true ? zeroConv("head.white", 1, c[0], rng: &rng) : nil
         encoder = (1..<c.count).map { s in
             let down: Layer = Conv2D("down\(s)", in: c[s - 1], out: c[s], kernel: 2, stride: 2, padding: 0, rng: &rng)
             return Sequential([down] + blocks("enc\(s)", c[s], rng: &rng))
@@ -45,7 +48,7 @@ public final class UNet: Layer {
     }
 
     /// Every layer of the U, once.
-    private var parts: [Layer] { [head] + (hint.map { [$0] } ?? []) + encoder + up + decoder }
+    private var parts: [Layer] { [head] + [hint, white].compactMap { $0 } + encoder + up + decoder }
 
     public var parameters: [Parameter] {
         parts.flatMap(\.parameters)
@@ -62,10 +65,10 @@ public final class UNet: Layer {
     public func forward(_ x: Tensor) -> Tensor { run(x, { $0.forward($1) }) }
     public func infer(_ x: Tensor) -> Tensor { run(x, { $0.infer($1) }) }
 
-    /// The input the U reads for RGB images `x`: with the hint plane for `impulses` (one per
-    /// image) beside them if the architecture reads it.
+    /// The input the U reads for RGB images `x`: with the hint planes for `impulses` (one per
+    /// image) beside them if the architecture reads them.
     public func input(_ x: Tensor, impulses: [ImpulseNoise?]) -> Tensor {
-        hint == nil ? x : Tensor.concatenating(channels: [x, ImpulseNoise.hint(x, for: impulses)])
+        hint == nil ? x : Tensor.concatenating(channels: [x, ImpulseNoise.hint(x, for: impulses, white: white != nil)])
     }
 
     /// The U with `apply` running each part (forward keeps what backward needs; infer does not).
@@ -73,6 +76,7 @@ public final class UNet: Layer {
         let rgb = hint == nil ? x : x.channels(0..<3)
         var skips = [apply(head, rgb)]
         if let hint { skips[0] += apply(hint, x.channels(3..<4)) }
+        if let white { skips[0] += apply(white, x.channels(4..<5)) }
         for stage in encoder { skips.append(apply(stage, skips.last!)) }
         var u = skips.removeLast()
         for s in up.indices.reversed() {
@@ -92,7 +96,8 @@ public final class UNet: Layer {
         }
         for s in encoder.indices.reversed() { du = encoder[s].backward(du) + dSkips[s] }
         let dRGB = head.backward(du) + dy
-        return hint.map { Tensor.concatenating(channels: [dRGB, $0.backward(du)]) } ?? dRGB
+        let dHints = [hint, white].compactMap { $0?.backward(du) }
+        return dHints.isEmpty ? dRGB : Tensor.concatenating(channels: [dRGB] + dHints)
     }
 }
 

@@ -18,6 +18,8 @@ struct TrainDenoise: ParsableCommand {
     var fullResolutionBlocks = 0
     @Flag(help: "Let the head also read which pixels are black or white in every channel (where impulse noise may be).")
     var impulseHint = false
+    @Flag(help: "With --impulse-hint: let the head also read which of those pixels are white (where salt, not pepper, may be).")
+    var whiteHint = false
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
         "Shares of the noises as KIND=SHARE (gaussian, masking, saltpepper); kinds left out get none, the rest of 1 stays clean. Default: 0.3 each, 0.1 clean.",
         valueName: "kind=share"))
@@ -25,7 +27,7 @@ struct TrainDenoise: ParsableCommand {
 
     func validate() throws {
         guard architecture.isValid else {
-            throw ValidationError("--channels takes 2–6 counts of 1–1024, --blocks and --full-resolution-blocks 0–16")
+            throw ValidationError("--channels takes 2–6 counts of 1–1024, --blocks and --full-resolution-blocks 0–16; --white-hint needs --impulse-hint")
         }
         guard training.crop % architecture.granularity == 0 else {
             throw ValidationError("--crop must be a multiple of \(architecture.granularity)")
@@ -35,7 +37,7 @@ struct TrainDenoise: ParsableCommand {
 
     var architecture: DenoiserArchitecture {
         DenoiserArchitecture(channels: channels, blocks: blocks, fullResolutionBlocks: fullResolutionBlocks,
-                             impulseHint: impulseHint)
+                             impulseHint: impulseHint, whiteHint: whiteHint)
     }
 
     /// The mixture of --mixture, or the default one.

@@ -12,13 +12,15 @@ final class DenoiserTests: XCTestCase {
     /// padded image in one tile), at sizes that do not divide the tile or the U's granularity,
     /// the impulse hint included.
     func testTiledEqualsUntiled() {
-        let denoiser = Denoiser(DenoiserArchitecture(channels: [4, 6, 8], blocks: 1, impulseHint: true), seed: 3)
-        let hint = denoiser.network.hint!, head = denoiser.network.head
-        hint.weight.value = Array(head.weight.value.prefix(hint.weight.count))    // not zero: the hint counts
+        let denoiser = Denoiser(DenoiserArchitecture(channels: [4, 6, 8], blocks: 1, impulseHint: true, whiteHint: true), seed: 3)
+        let head = denoiser.network.head
+        for plane in [denoiser.network.hint!, denoiser.network.white!] {    // not zero: the hint counts
+            plane.weight.value = Array(head.weight.value.prefix(plane.weight.count))
+        }
         for (h, w) in [(37, 53), (16, 16), (5, 70)] {
             let x = randomTensor(n: 1, c: 3, h: h, w: w, seed: UInt64(h * w)).map { $0 < -0.5 ? 0 : ($0 + 1) / 2 }
-            let whole = denoiser.denoise(x, impulses: .masking, tile: 1 << 20)
-            let tiled = denoiser.denoise(x, impulses: .masking, tile: 16, margin: 32)
+            let whole = denoiser.denoise(x, impulses: .saltPepper, tile: 1 << 20)
+            let tiled = denoiser.denoise(x, impulses: .saltPepper, tile: 16, margin: 32)
             XCTAssertEqual(whole.shape, [1, 3, h, w])
             for (a, b) in zip(whole.data, tiled.data) { XCTAssertEqual(a, b, accuracy: 1e-5, "\(h)×\(w)") }
         }
