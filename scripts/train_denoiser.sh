@@ -6,8 +6,8 @@
 #
 #   scripts/train_denoiser.sh [DATASETS_DIR]      # default ../shared/datasets
 #
-# Held back (runs/denoise-data/val, made by scripts/make_split.sh): every 54th photo of
-# train-cbsd432 and every 25th of train-urban100, 10 photos.
+# Held back (runs/denoise-data/val, made by scripts/make_split.sh --no-clipped): every 54th
+# photo of train-cbsd432 and every 25th of train-urban100, 10 photos.
 # The run was stopped with SIGTERM and resumed four times, at
 # steps 1,565, 4,472, 5,863 and 6,488, each time with the learning-rate drops moved to fit the
 # time left; every step ran at the rate this script's schedule gives it (the first drop, at
@@ -21,7 +21,7 @@
 # AVX512_BF16, drop `--precision bfloat16` (float32 is about 1.8× slower per step).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/make_split.sh "${1:-../shared/datasets}"
+scripts/make_split.sh "${1:-../shared/datasets}" --no-clipped
 swift build -c release
 aeic=.build/release/aeic
 split=runs/denoise-data
