@@ -14,8 +14,8 @@ public struct DenoiserArchitecture: ArchitectureDescription, Equatable, Sendable
     public var fullResolutionBlocks: Int?
     /// Whether the head also reads `ImpulseNoise.hint`; absent (no) in older files.
     public var impulseHint: Bool?
-    /// Whether the head also reads the hint's second plane, the white candidates (with the
-    /// impulse hint only); absent (no) in older files.
+    /// Whether the head also reads the hint's second plane, salt-and-pepper's white candidates
+    /// (with the impulse hint only); absent (no) in older files.
     public var whiteHint: Bool?
 
     public init(channels: [Int] = [32, 64, 128, 256], blocks: Int = 1, fullResolutionBlocks: Int = 0,

@@ -16,12 +16,13 @@ public enum ImpulseNoise: Sendable {
     /// impulse noise may have set a pixel and 0 elsewhere: black in every channel under
     /// masking; black or white under salt-and-pepper, and also with none (nil), where it tells
     /// the network where the photo is clipped. With `white`, a second plane marks the white
-    /// ones among them. The denoiser reads the planes (N, 1 or 2, H, W) beside the pixels: its
-    /// convolutions cannot tell exactly 0 from nearly 0, and so cannot find these pixels
-    /// themselves; and from the white plane a convolution can cancel, linearly, what a white
-    /// candidate adds where a black one adds nothing. Under masking, white pixels are the
-    /// photo's own: marked, a blown-out sky would look to the network like a region with
-    /// nothing observed in it.
+    /// ones among them under salt-and-pepper alone. The denoiser reads the planes (N, 1 or 2,
+    /// H, W) beside the pixels: its convolutions cannot tell exactly 0 from nearly 0, and so
+    /// cannot find these pixels themselves. The white plane tells salt from a clipped
+    /// highlight, which the first plane marks alike, and from it a convolution can cancel,
+    /// linearly, what a white candidate adds where a black one adds nothing. Under masking,
+    /// white pixels are the photo's own: marked, a blown-out sky would look to the network like
+    /// a region with nothing observed in it.
     public static func hint(_ x: Tensor, for impulses: [ImpulseNoise?], white: Bool = false) -> Tensor {
         precondition(impulses.count == x.n, "one noise per image")
         var out = Tensor(n: x.n, c: white ? 2 : 1, h: x.h, w: x.w)
@@ -33,7 +34,7 @@ public enum ImpulseNoise: Sendable {
                     if first == 0 || (whiteToo && first == 1),
                        (1..<x.c).allSatisfy({ samples[i * x.imageSize + $0 * x.planeSize + p] == first }) {
                         out.data[i * out.imageSize + p] = 1
-                        if white && first == 1 { out.data[i * out.imageSize + x.planeSize + p] = 1 }
+                        if white && noise == .saltPepper && first == 1 { out.data[i * out.imageSize + x.planeSize + p] = 1 }
                     }
                 }
             }

@@ -9,7 +9,7 @@ import NN
 /// - head: 3×3 convolution of the RGB channels to c_0 channels at full resolution, plus (if
 ///   the architecture has `impulseHint`) a 3×3 convolution of the input's fourth channel,
 ///   `ImpulseNoise.hint`, the map of pixels that the impulse noise may have set, and (if it
-///   has `whiteHint`) one of the fifth, the white ones among them;
+///   has `whiteHint`) one of the fifth, the white ones among them under salt-and-pepper;
 /// - encoder, scale s ≥ 1: a 2×2 stride-2 convolution c_{s−1} → c_s, then residual blocks
 ///   (3×3 conv, ReLU, 3×3 conv, plus the input);
 /// - decoder, scale s < S−1: a 2×2 stride-2 transposed convolution c_{s+1} → c_s, plus the

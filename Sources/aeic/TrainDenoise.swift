@@ -18,7 +18,7 @@ struct TrainDenoise: ParsableCommand {
     var fullResolutionBlocks = 0
     @Flag(help: "Let the head also read which pixels are black or white in every channel (where impulse noise may be).")
     var impulseHint = false
-    @Flag(help: "With --impulse-hint: let the head also read which of those pixels are white (where salt, not pepper, may be).")
+    @Flag(help: "With --impulse-hint: let the head also read which of those pixels are white under salt-and-pepper noise (salt, not a clipped highlight).")
     var whiteHint = false
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
         "Shares of the noises as KIND=SHARE (gaussian, masking, saltpepper); kinds left out get none, the rest of 1 stays clean. Default: 0.3 each, 0.1 clean.",

@@ -29,7 +29,8 @@ final class UNetTests: XCTestCase {
 
     /// The impulse hint and its white plane start at zero, so a network given them by `--init`
     /// starts as the function it was; the hint marks the pixels black in every channel under
-    /// masking, and black or white ones otherwise; the white plane, the white ones of those.
+    /// masking, and black or white ones otherwise; the white plane, the white ones of those
+    /// under salt-and-pepper alone (elsewhere a white pixel may be a clipped highlight).
     func testImpulseHintStartsAsNothing() {
         var (a, b) = (SplitMix64(seed: 7), SplitMix64(seed: 7))
         let plain = UNet(DenoiserArchitecture(channels: [4, 6], blocks: 1), rng: &a)
@@ -51,6 +52,7 @@ final class UNetTests: XCTestCase {
         XCTAssertEqual(marked([.masking, nil]), [1, 32 + 6])
         XCTAssertEqual(marked([.saltPepper, nil], white: true), [1, 13, 32 + 13, 64 + 6])
         XCTAssertEqual(marked([.masking, .saltPepper], white: true), [1, 64 + 6])
+        XCTAssertEqual(marked([nil, nil], white: true), [1, 13, 64 + 6])
     }
 
     /// infer and forward compute the same function.
