@@ -14,7 +14,7 @@ split=runs/denoise-data
 clipped=" 393035.jpg img_007.png village_sun_abdgedtspkcucrao.jpg "
 if [ "${2:-}" = --no-clipped ]; then clipped=""; fi
 rm -rf "$split" && mkdir -p "$split/val" "$split/cbsd" "$split/urban" "$split/sun"
-# Links `$1` into val if it is held back (the `$2`-th photo of its set, or a clipped one), else into `$3`.
+# Links `$1` into val if it is held back (`$2`, its position's remainder, is 0, or it is a clipped one), else into `$3`.
 place() { if [ "$2" -eq 0 ] || [[ $clipped == *" $(basename "$1") "* ]]; then ln -s "$(realpath "$1")" "$split/val/"; else ln -s "$(realpath "$1")" "$split/$3/"; fi; }
 i=0; for f in "$datasets"/train-cbsd432/*.jpg; do i=$((i + 1)); place "$f" $((i % 54)) cbsd; done
 i=0; for f in "$datasets"/train-urban100/*.png; do i=$((i + 1)); place "$f" $((i % 25)) urban; done
