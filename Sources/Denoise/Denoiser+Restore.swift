@@ -14,22 +14,35 @@ extension Denoiser {
         return min(max((sigma - gate.lowerBound) / (gate.upperBound - gate.lowerBound), 0), 1)
     }
 
+    /// How much work `restore` spends on a photo beyond one pass of the network.
+    public struct Effort: Sendable {
+        /// Further passes over the pixels impulse noise may have set: a filled-in pixel is
+        /// estimated better once its neighbours are.
+        public var refinements: Int
+        /// Every pass averages the network over the eight flips and rotations of the photo
+        /// (`denoise(_:impulses:selfEnsemble:)`), at eight times the time.
+        public var selfEnsemble: Bool
+
+        public init(refinements: Int = 0, selfEnsemble: Bool = false) {
+            (self.refinements, self.selfEnsemble) = (refinements, selfEnsemble)
+        }
+    }
+
     /// The photo `x` (1, 3, H, W in [0, 1]) restored: the network's output at the pixels that
     /// `impulses` may have set, and elsewhere the input moved towards the output by the gate's
-    /// strength for the photo's estimated noise. Each of `refinements` further passes runs the
-    /// network on the result and takes its output at the candidate pixels again: a filled-in
-    /// pixel is estimated better once its neighbours are. Candidates with no other pixel near
-    /// them take the majority of their window instead (`ImpulseNoise.unobserved`).
-    public func restore(_ x: Tensor, impulses: ImpulseNoise?, refinements: Int = 0) -> Tensor {
+    /// strength for the photo's estimated noise. Each of `effort`'s refinements runs the
+    /// network on the result and takes its output at the candidate pixels again. Candidates
+    /// with no other pixel near them take the majority of their window instead
+    /// (`ImpulseNoise.unobserved`).
+    public func restore(_ x: Tensor, impulses: ImpulseNoise?, effort: Effort = Effort()) -> Tensor {
+        func pass(_ input: Tensor) -> Tensor { denoise(input, impulses: impulses, selfEnsemble: effort.selfEnsemble) }
         let candidates = impulses?.candidates(x) ?? []
-        var out = Denoiser.combine(noisy: x, denoised: denoise(x, impulses: impulses),
+        var out = Denoiser.combine(noisy: x, denoised: pass(x),
                                    strength: Denoiser.strength(NoiseLevel.sigma(x)), candidates: candidates)
         guard candidates.contains(true) else { return out }
         let unobserved = ImpulseNoise.unobserved(x, candidates: candidates)
-        for pass in 0...refinements {
-            if pass > 0 {
-                out = Denoiser.combine(noisy: out, denoised: denoise(out, impulses: impulses), strength: 0, candidates: candidates)
-            }
+        for refinement in 0...effort.refinements {
+            if refinement > 0 { out = Denoiser.combine(noisy: out, denoised: pass(out), strength: 0, candidates: candidates) }
             for (pixel, value) in unobserved {
                 for c in 0..<out.c { out.data[c * out.planeSize + pixel] = value }
             }
@@ -38,8 +51,8 @@ extension Denoiser {
     }
 
     /// `x` restored blind: with the impulse noise `ImpulseNoise.detect` finds in it, if any.
-    public func restore(_ x: Tensor, refinements: Int = 0) -> Tensor {
-        restore(x, impulses: ImpulseNoise.detect(x), refinements: refinements)
+    public func restore(_ x: Tensor, effort: Effort = Effort()) -> Tensor {
+        restore(x, impulses: ImpulseNoise.detect(x), effort: effort)
     }
 
     /// `denoised` at the candidate pixels (none if `candidates` is empty), and

@@ -13,12 +13,20 @@ extension Denoiser {
     /// of one tile, whatever the image size. A margin at least the network's reach (about
     /// 60 pixels for the default architecture) makes the output equal, up to GEMM rounding,
     /// to that of the whole padded image in one piece.
-    public func denoise(_ x: Tensor, impulses: ImpulseNoise?, tile: Int = Denoiser.tileSide,
-                        margin: Int = Denoiser.tileMargin) -> Tensor {
+    ///
+    /// With `selfEnsemble`, each tile's output is the mean of the network's outputs for its
+    /// eight flips and rotations, each turned back: the network was trained on crops in one
+    /// orientation and its errors in the eight are partly independent.
+    public func denoise(_ x: Tensor, impulses: ImpulseNoise?, selfEnsemble: Bool = false,
+                        tile: Int = Denoiser.tileSide, margin: Int = Denoiser.tileMargin) -> Tensor {
         precondition(x.n == 1 && x.c == 3, "denoise takes one RGB image")
         let g = architecture.granularity
-        var y = x.tiled(outChannels: 3, grid: (x.h, x.w), tile: tile, margin: roundUp(margin, g), granularity: g) {
-            network.infer(network.input($0, impulses: [impulses]))
+        func infer(_ tile: Tensor) -> Tensor { network.infer(network.input(tile, impulses: [impulses])) }
+        var y = x.tiled(outChannels: 3, grid: (x.h, x.w), tile: tile, margin: roundUp(margin, g), granularity: g) { tile in
+            guard selfEnsemble else { return infer(tile) }
+            var sum = infer(tile)
+            for s in Symmetry.all.dropFirst() { sum += infer(tile.applying(s)).undoing(s) }
+            return sum.map { $0 / Float(Symmetry.all.count) }
         }
         y.clampToUnitInterval()
         return y

@@ -33,9 +33,9 @@ public struct DenoisingBenchmark {
     }
 
     public let denoiser: Denoiser
-    /// `Denoiser.restore`'s further passes.
-    public let refinements: Int
-    public init(denoiser: Denoiser, refinements: Int = 0) { (self.denoiser, self.refinements) = (denoiser, refinements) }
+    /// What `Denoiser.restore` spends beyond one pass.
+    public let effort: Denoiser.Effort
+    public init(denoiser: Denoiser, effort: Denoiser.Effort = .init()) { (self.denoiser, self.effort) = (denoiser, effort) }
 
     /// The case's name in tables and JSON, e.g. "clean", "gaussian-25", "masking-0.5".
     public static func name(_ noise: Noise) -> String {
@@ -57,10 +57,10 @@ public struct DenoisingBenchmark {
         let input = Tensor(n: 1, c: 3, h: photo.height, w: photo.width, data: noisy.samples)
         let start = Date()
         let detected = ImpulseNoise.detect(input)
-        let output = denoiser.restore(input, impulses: detected, refinements: refinements)
+        let output = denoiser.restore(input, impulses: detected, effort: effort)
         let seconds = Date().timeIntervalSince(start)
         func told(_ impulses: ImpulseNoise) -> Tensor {
-            impulses == detected ? output : denoiser.restore(input, impulses: impulses, refinements: refinements)
+            impulses == detected ? output : denoiser.restore(input, impulses: impulses, effort: effort)
         }
         func image(_ t: Tensor) -> Image {
             Image(width: photo.width, height: photo.height, channels: 3, samples: t.data.map { ($0 * 255).rounded() / 255 })

@@ -39,7 +39,7 @@ enum FuzzTarget: String, CaseIterable {
             _ = FuzzTarget.denoiser
             guard let image = try? ImageFile.decode(bytes, maxPixels: 64 * 64) else { return }
             let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.rgb().samples)
-            let clean = FuzzTarget.denoiser.restore(noisy, refinements: 1)
+            let clean = FuzzTarget.denoiser.restore(noisy, effort: .init(refinements: 1))
             _ = image.replacingColour(with: clean.data)
         }
     }

@@ -24,6 +24,20 @@ struct DenoiserOptions: ParsableArguments {
     }
 }
 
+/// `--refine N` and `--ensemble`: the work `Denoiser.restore` spends beyond one pass.
+struct EffortOptions: ParsableArguments {
+    @Option(help: "Further passes over the pixels masking or salt-and-pepper noise may have set: better (most from the first two), slower (each pass takes as long again).")
+    var refine = 0
+    @Flag(help: "Average the network over the photo's 8 flips and rotations (a geometric self-ensemble): better, 8 times slower.")
+    var ensemble = false
+
+    func validate() throws {
+        guard (0...8).contains(refine) else { throw ValidationError("--refine must be within 0–8 (got \(refine))") }
+    }
+
+    var effort: Denoiser.Effort { Denoiser.Effort(refinements: refine, selfEnsemble: ensemble) }
+}
+
 extension Noise.Kind: ExpressibleByArgument {}
 
 /// `aeic noise IN -o OUT --kind K --level L`: test images for the denoiser.
@@ -65,15 +79,13 @@ struct DenoiseCommand: ParsableCommand {
     @OptionGroup var imageOutput: ImageOutputOptions
     @Option(help: "What corrupted the photo, if known: auto, gaussian, masking or saltpepper. With masking (black pixels) or saltpepper (black and white ones), found or named, the other pixels are kept as they are when the photo shows no other noise.")
     var noise: NoiseHint = .auto
-    @Option(help: "Further passes over the pixels masking or salt-and-pepper noise may have set: better (most from the first two), slower (each pass takes as long again).")
-    var refine = 0
+    @OptionGroup var effortOptions: EffortOptions
     @OptionGroup var denoiser: DenoiserOptions
     @OptionGroup var inputOptions: InputOptions
     @Flag(name: .shortAndLong, help: "Print size, estimated noise and time.") var verbose = false
 
     func validate() throws {
         try imageOutput.validate(inputs: inputs)
-        guard (0...8).contains(refine) else { throw ValidationError("--refine must be within 0–8 (got \(refine))") }
     }
 
     func run() throws {
@@ -87,7 +99,7 @@ struct DenoiseCommand: ParsableCommand {
         let image = try inputOptions.readImage(input)
         let start = Date()
         let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.rgb().samples)
-        let clean = model.restore(noisy, impulses: noise.impulses(in: noisy), refinements: refine)
+        let clean = model.restore(noisy, impulses: noise.impulses(in: noisy), effort: effortOptions.effort)
         let seconds = Date().timeIntervalSince(start)
         let written = try imageOutput.write(image.replacingColour(with: clean.data), to: output, force: force)
         if verbose {

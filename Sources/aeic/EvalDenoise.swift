@@ -14,15 +14,14 @@ struct EvalDenoise: ParsableCommand {
     @Option(help: "Name recorded in the JSON.") var name = "aeic"
     @Option(help: "Also write the noisy images here as PNG (FOLDER/CASE/IMAGE.png), for the baselines.")
     var saveNoisy: String?
-    @Option(help: "Further passes over the pixels impulse noise may have set, as aeic denoise --refine.")
-    var refine = 0
+    @OptionGroup var effortOptions: EffortOptions
     @OptionGroup var denoiser: DenoiserOptions
     @Flag(name: .shortAndLong, help: "Overwrite the JSON file.") var force = false
 
     func run() throws {
         let model = try denoiser.load(fastest: false)
         let (folder, photos) = try readPhotos(data)
-        let benchmark = DenoisingBenchmark(denoiser: model, refinements: refine)
+        let benchmark = DenoisingBenchmark(denoiser: model, effort: effortOptions.effort)
         let cases = DenoisingBenchmark.cases
         var rows: [[DenoisingBenchmark.Row]] = []
         for c in cases.indices {
@@ -39,7 +38,7 @@ struct EvalDenoise: ParsableCommand {
         progress(cases.count * photos.count, cases.count * photos.count, "done")
         endProgress()
         let report = DenoisingReport(
-            name: name, description: "aeic \(AEIC.configuration.version), denoiser \(model.architecture.json), refine \(refine), \(photos.count) images from \(URL(fileURLWithPath: data).lastPathComponent)",
+            name: name, description: "aeic \(AEIC.configuration.version), denoiser \(model.architecture.json), refine \(effortOptions.refine), self-ensemble \(effortOptions.ensemble), \(photos.count) images from \(URL(fileURLWithPath: data).lastPathComponent)",
             rows: rows)
         try FileIO.write(Array(report.json.utf8), to: json, force: force || json == "-")
     }

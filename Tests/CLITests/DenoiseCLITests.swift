@@ -40,9 +40,10 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
         }
     }
 
+    /// Through pipes, with the refinements and the self-ensemble on.
     func testDenoiseThroughStdinAndStdout() throws {
         let input = try Data(contentsOf: URL(fileURLWithPath: AEIC.fixture("rgb.png")))
-        let result = try AEIC.run(["denoise", "-", "-o", "-", "--format", "png", "--noise", "saltpepper", "--refine", "1"], stdin: input)
+        let result = try AEIC.run(["denoise", "-", "-o", "-", "--format", "png", "--noise", "saltpepper", "--refine", "1", "--ensemble"], stdin: input)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(Array(result.stdout.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     }

@@ -26,6 +26,23 @@ final class DenoiserTests: XCTestCase {
         }
     }
 
+    /// The self-ensemble commutes with flips and rotations, which one pass of the network
+    /// does not, and tiles leave it as they leave one pass.
+    func testSelfEnsembleIsEquivariant() {
+        let denoiser = Denoiser(small, seed: 4)
+        let x = randomTensor(n: 1, c: 3, h: 16, w: 24, seed: 9).map { ($0 + 1) / 2 }
+        let ensemble = denoiser.denoise(x, impulses: nil, selfEnsemble: true)
+        let transpose = Symmetry(flipRows: true, flipColumns: false, transpose: true)
+        XCTAssertNotEqual(denoiser.denoise(x.applying(transpose), impulses: nil).data,
+                          denoiser.denoise(x, impulses: nil).applying(transpose).data)
+        for s in Symmetry.all {
+            let turned = denoiser.denoise(x.applying(s), impulses: nil, selfEnsemble: true)
+            for (a, b) in zip(turned.data, ensemble.applying(s).data) { XCTAssertEqual(a, b, accuracy: 1e-5, "\(s)") }
+        }
+        let tiled = denoiser.denoise(x, impulses: nil, selfEnsemble: true, tile: 8, margin: 32)
+        for (a, b) in zip(tiled.data, ensemble.data) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+
     /// A model file loads back to the same network (Float16 parameters), and a file of
     /// another kind is refused with both kinds named.
     func testModelFileRoundTripAndWrongKind() throws {

@@ -58,7 +58,7 @@ final class RestoreTests: XCTestCase {
         let corrupted = noisy(.saltPepper(fraction: 0.3))
         let candidates = ImpulseNoise.saltPepper.candidates(corrupted)
         for refinements in [0, 2] {
-            let restored = denoiser.restore(corrupted, impulses: .saltPepper, refinements: refinements)
+            let restored = denoiser.restore(corrupted, impulses: .saltPepper, effort: .init(refinements: refinements))
             for p in candidates.indices where !candidates[p] {
                 XCTAssertEqual(restored.data[p], corrupted.data[p])
             }
