@@ -5,8 +5,9 @@ on the same noisy images, a Markdown table and a figure of crops.
 
 1. `aeic eval denoise --save-noisy` corrupts every photo with each test case (fixed seeds),
    denoises it and writes results/denoise-aeic.json, keeping the noisy images; again with
-   `--refine N` into results/denoise-aeic-refine.json (`--refine 0`: not run, the column
-   left out, in half the time);
+   more effort, `--refine N` and with `--ensemble` the self-ensemble, into
+   results/denoise-aeic-effort.json (`--refine 0` without `--ensemble`: not run, the column
+   left out);
 2. the baselines of `denoise_filters` run on those same noisy images and write
    results/denoise-<method>.json in the same shape (rows are added case by case, so a run
    stopped part-way keeps what it measured; `--baselines none` reuses them);
@@ -69,14 +70,19 @@ def run_baselines(data, noisy_dir, out, cases, only):
             path.write_text(json.dumps(report, indent=2) + "\n")
 
 
-def table(out, refine):
-    """Markdown: per case, the noisy input, aeic blind, hinted and refined, and the best baseline
-    (PSNR dB / SSIM)."""
+def effort(args):
+    """The arguments of the effort column's `aeic eval denoise` (none: no column)."""
+    return (["--refine", str(args.refine)] if args.refine else []) + (["--ensemble"] if args.ensemble else [])
+
+
+def table(out, flags):
+    """Markdown: per case, the noisy input, aeic blind, hinted and with `flags` (PSNR dB, and the
+    seconds per image), and the best baseline (PSNR dB / SSIM)."""
     aeic = json.loads((out / "denoise-aeic.json").read_text())["results"]
-    refined = json.loads((out / "denoise-aeic-refine.json").read_text())["results"] if refine else None
+    refined = json.loads((out / "denoise-aeic-effort.json").read_text())["results"] if flags else None
     baselines = {p.stem[len("denoise-"):]: json.loads(p.read_text())["results"] for p in sorted(out.glob("denoise-*.json"))
                  if not p.stem.startswith("denoise-aeic")}
-    refined_title = f"aeic --refine {refine}" if refine else "aeic --refine (not run)"
+    refined_title = f"aeic {' '.join(flags)}" if flags else "aeic --refine (not run)"
     lines = [f"| noise | noisy | aeic (blind) | aeic (told the kind) | {refined_title} | best baseline | aeic − best "
              "| aeic s/image | baseline s/image |",
              "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
@@ -88,7 +94,7 @@ def table(out, refine):
         cell = lambda p, s: f"{p:.2f} / {s:.3f}"
         lines.append("| " + " | ".join([
             case, cell(aeic["psnr_noisy"][i], aeic["ssim_noisy"][i]), cell(aeic["psnr"][i], aeic["ssim"][i]),
-            f"{hinted:.2f}" if hinted is not None else "—", f"{refined['psnr'][i]:.2f}" if refined else "—",
+            f"{hinted:.2f}" if hinted is not None else "—", f"{refined['psnr'][i]:.2f} ({refined['seconds'][i]:.1f} s)" if refined else "—",
             f"{best[3]} {cell(best[0], best[1])}" if best else "—",
             f"{aeic['psnr'][i] - best[0]:+.2f} dB" if best else "—",
             f"{aeic['seconds'][i]:.2f}", f"{best[2]:.2f}" if best else "—"]) + " |")
@@ -138,7 +144,8 @@ def main():
                         help="only the table and the figure, from the JSON in --out and the noisy images in --noisy")
     parser.add_argument("--cases", default="gaussian-25,saltpepper-0.1,saltpepper-0.3,saltpepper-0.5,masking-0.3,masking-0.5,masking-0.7,gaussian-15,gaussian-50",
                         help="the baselines' cases, in the order to run them (CBM3D is slow)")
-    parser.add_argument("--refine", type=int, default=2, help="the refined column's aeic denoise --refine (0: none)")
+    parser.add_argument("--refine", type=int, default=2, help="the effort column's aeic denoise --refine")
+    parser.add_argument("--ensemble", action="store_true", help="the effort column with aeic denoise --ensemble too")
     parser.add_argument("--figure-image", default="kodim23")
     parser.add_argument("--figure-crop", default="120,260,200", help="Y,X,SIZE of the crops")
     args = parser.parse_args()
@@ -149,7 +156,7 @@ def main():
             return run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
         if not args.report_only:
             run_aeic(args, noisy)
-        text = table(args.out, args.refine)
+        text = table(args.out, effort(args))
         (args.out / "denoise-table.md").write_text(text)
         print(text)
         figure(args.aeic, args.model, args.data, noisy, args.out, args.figure_image,
@@ -157,14 +164,13 @@ def main():
 
 
 def run_aeic(args, noisy):
-    """aeic's evaluation, blind and refined, then the baselines on the same noisy images."""
+    """aeic's evaluation, blind and with more effort, then the baselines on the same noisy images."""
     model = ["--model", args.model] if args.model else []
     subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json", str(args.out / "denoise-aeic.json"),
                     "--save-noisy", str(noisy), "-f"] + model, check=True)
-    if args.refine:
+    if effort(args):
         subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json",
-                        str(args.out / "denoise-aeic-refine.json"), "--refine", str(args.refine), "-f"] + model,
-                       check=True)
+                        str(args.out / "denoise-aeic-effort.json"), "-f"] + effort(args) + model, check=True)
     if args.baselines != "none":
         run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
 
