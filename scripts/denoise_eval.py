@@ -7,7 +7,7 @@ on the same noisy images, a Markdown table and a figure of crops.
    denoises it and writes results/denoise-aeic.json, keeping the noisy images; again with
    more effort, `--refine N` and with `--ensemble` the self-ensemble, into
    results/denoise-aeic-effort.json (`--refine 0` without `--ensemble`: not run, the column
-   left out);
+   left out; `--effort-cases`: only those cases, the others "—");
 2. the baselines of `denoise_filters` run on those same noisy images and write
    results/denoise-<method>.json in the same shape (rows are added case by case, so a run
    stopped part-way keeps what it measured; `--baselines none` reuses them);
@@ -75,6 +75,11 @@ def effort(args):
     return (["--refine", str(args.refine)] if args.refine else []) + (["--ensemble"] if args.ensemble else [])
 
 
+def column(results, key, case):
+    """`results`' value of `key` for `case`, or None if it did not measure that case."""
+    return results[key][results["noise"].index(case)] if case in results["noise"] else None
+
+
 def table(out, flags):
     """Markdown: per case, the noisy input, aeic blind, hinted and with `flags` (PSNR dB, and the
     seconds per image), and the best baseline (PSNR dB / SSIM)."""
@@ -88,13 +93,14 @@ def table(out, flags):
              "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     for i, case in enumerate(aeic["noise"]):
         hinted = aeic["psnr_hinted"][i]
-        found = [(r["psnr"][r["noise"].index(case)], r["ssim"][r["noise"].index(case)], r["seconds"][r["noise"].index(case)], m)
+        found = [(column(r, "psnr", case), column(r, "ssim", case), column(r, "seconds", case), m)
                  for m, r in baselines.items() if case in r["noise"]]
         best = max(found) if found else None
         cell = lambda p, s: f"{p:.2f} / {s:.3f}"
         lines.append("| " + " | ".join([
             case, cell(aeic["psnr_noisy"][i], aeic["ssim_noisy"][i]), cell(aeic["psnr"][i], aeic["ssim"][i]),
-            f"{hinted:.2f}" if hinted is not None else "—", f"{refined['psnr'][i]:.2f} ({refined['seconds'][i]:.1f} s)" if refined else "—",
+            f"{hinted:.2f}" if hinted is not None else "—", f"{column(refined, 'psnr', case):.2f} ({column(refined, 'seconds', case):.1f} s)"
+            if refined and column(refined, "psnr", case) is not None else "—",
             f"{best[3]} {cell(best[0], best[1])}" if best else "—",
             f"{aeic['psnr'][i] - best[0]:+.2f} dB" if best else "—",
             f"{aeic['seconds'][i]:.2f}", f"{best[2]:.2f}" if best else "—"]) + " |")
@@ -146,6 +152,7 @@ def main():
                         help="the baselines' cases, in the order to run them (CBM3D is slow)")
     parser.add_argument("--refine", type=int, default=2, help="the effort column's aeic denoise --refine")
     parser.add_argument("--ensemble", action="store_true", help="the effort column with aeic denoise --ensemble too")
+    parser.add_argument("--effort-cases", help="the effort column's cases, separated by commas (default: all)")
     parser.add_argument("--figure-image", default="kodim23")
     parser.add_argument("--figure-crop", default="120,260,200", help="Y,X,SIZE of the crops")
     args = parser.parse_args()
@@ -170,7 +177,8 @@ def run_aeic(args, noisy):
                     "--save-noisy", str(noisy), "-f"] + model, check=True)
     if effort(args):
         subprocess.run([args.aeic, "eval", "denoise", "--data", str(args.data), "--json",
-                        str(args.out / "denoise-aeic-effort.json"), "-f"] + effort(args) + model, check=True)
+                        str(args.out / "denoise-aeic-effort.json"), "-f"] + effort(args) + model
+                       + (["--cases", args.effort_cases] if args.effort_cases else []), check=True)
     if args.baselines != "none":
         run_baselines(args.data, noisy, args.out, args.cases.split(","), args.baselines)
 

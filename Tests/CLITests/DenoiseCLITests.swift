@@ -48,6 +48,27 @@ final class DenoiseCLITests: TemporaryFolderTestCase {
         XCTAssertEqual(Array(result.stdout.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     }
 
+    /// `eval denoise --cases` measures the cases named, on the noisy images that the whole
+    /// evaluation gives them; an unknown case is a usage error that names the known ones.
+    func testEvalDenoiseOfSomeCases() throws {
+        let folder = path("photos")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: AEIC.fixture("rgb.png"), toPath: folder + "/rgb.png")
+        func means(_ arguments: [String]) throws -> [String: Any] {
+            let result = try AEIC.run(["eval", "denoise", "--data", folder, "--json", "-"] + arguments)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try JSONSerialization.jsonObject(with: result.stdout) as! [String: Any]
+            return report["results"] as! [String: Any]
+        }
+        let all = try means([]), some = try means(["--cases", "saltpepper-0.3,gaussian-15"])
+        XCTAssertEqual(some["noise"] as! [String], ["saltpepper-0.3", "gaussian-15"])
+        let allNoise = all["noise"] as! [String], allPSNR = all["psnr"] as! [Double], somePSNR = some["psnr"] as! [Double]
+        XCTAssertEqual(somePSNR, [allPSNR[allNoise.firstIndex(of: "saltpepper-0.3")!], allPSNR[allNoise.firstIndex(of: "gaussian-15")!]])
+        let unknown = try AEIC.run(["eval", "denoise", "--data", folder, "--json", "-", "--cases", "speckle-0.1"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("no case speckle-0.1") && unknown.stderr.contains("masking-0.5"), unknown.stderr)
+    }
+
     /// A codec model given to denoise, or the denoiser given to compress, is one clear line
     /// naming both kinds, and nothing is written.
     func testModelsOfTheWrongKindAreRefused() throws {
