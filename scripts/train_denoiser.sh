@@ -105,19 +105,20 @@ $aeic eval denoise --data "$split/val" --model runs/denoise-8.aeicdenoiser --jso
 # clipped regions. A first start with the plane marking white under every noise was stopped at
 # step 3,664 and thrown away.
 scripts/make_split.sh "${1:-../shared/datasets}"
-$aeic train denoise --data "$split/cbsd" --out runs/denoise-12.ckpt --init Sources/Denoise/Resources/default.aeicdenoiser \
-    --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --white-hint --steps 0
-$aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise-12.ckpt --resume \
-    --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --white-hint --batch 8 --crop 128 --seed 7 \
-    --precision bfloat16 --lr 3e-5 --lr-drop 100:1e-4 300:2e-4 5500:6e-5 7000:2e-5 --steps 8000 --checkpoint-minutes 5
-$aeic train export runs/denoise-12.ckpt -o Sources/Denoise/Resources/default.aeicdenoiser -f
+# warm_restart CKPT SEED DROP1 DROP2 END: from the shipped model file with the white plane,
+# the warm-up to 2e-4, 6e-5 from DROP1, 2e-5 from DROP2, to END; exported over the model file.
+warm_restart() {
+    local arch=(--channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --white-hint)
+    $aeic train denoise --data "$split/cbsd" --out "$1" --init Sources/Denoise/Resources/default.aeicdenoiser \
+        "${arch[@]}" --steps 0
+    $aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out "$1" --resume "${arch[@]}" \
+        --batch 8 --crop 128 --seed "$2" --precision bfloat16 --lr 3e-5 \
+        --lr-drop 100:1e-4 300:2e-4 "$3:6e-5" "$4:2e-5" --steps "$5" --checkpoint-minutes 5
+    $aeic train export "$1" -o Sources/Denoise/Resources/default.aeicdenoiser -f
+}
+warm_restart runs/denoise-12.ckpt 7 5500 7000 8000
 # A warm restart from that model file (fresh Adam moments), seed 8, the same warm-up, drops at
 # 6,500 and 8,300, end 9,500: 1 h 26 min, beside the session's edits and tests. It began with
 # drops at 7,500 and 9,500 and end 11,000, and was stopped at step 2,634 and resumed with
 # these to fit the session.
-$aeic train denoise --data "$split/cbsd" --out runs/denoise-13.ckpt --init Sources/Denoise/Resources/default.aeicdenoiser \
-    --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --white-hint --steps 0
-$aeic train denoise --data "$split/cbsd" "$split/urban" "$split/sun" --out runs/denoise-13.ckpt --resume \
-    --channels 24 48 96 192 --blocks 2 --full-resolution-blocks 1 --impulse-hint --white-hint --batch 8 --crop 128 --seed 8 \
-    --precision bfloat16 --lr 3e-5 --lr-drop 100:1e-4 300:2e-4 6500:6e-5 8300:2e-5 --steps 9500 --checkpoint-minutes 5
-$aeic train export runs/denoise-13.ckpt -o Sources/Denoise/Resources/default.aeicdenoiser -f
+warm_restart runs/denoise-13.ckpt 8 6500 8300 9500
