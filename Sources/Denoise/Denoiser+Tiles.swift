@@ -15,8 +15,8 @@ extension Denoiser {
     /// to that of the whole padded image in one piece.
     ///
     /// With `selfEnsemble`, each tile's output is the mean of the network's outputs for its
-    /// eight flips and rotations, each turned back: the network was trained on crops in one
-    /// orientation and its errors in the eight are partly independent.
+    /// eight flips and rotations, each turned back: the network's errors in the eight are
+    /// partly independent, so their mean is closer to the clean image.
     public func denoise(_ x: Tensor, impulses: ImpulseNoise?, selfEnsemble: Bool = false,
                         tile: Int = Denoiser.tileSide, margin: Int = Denoiser.tileMargin) -> Tensor {
         precondition(x.n == 1 && x.c == 3, "denoise takes one RGB image")
