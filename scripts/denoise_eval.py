@@ -96,11 +96,12 @@ def table(out, flags):
         found = [(column(r, "psnr", case), column(r, "ssim", case), column(r, "seconds", case), m)
                  for m, r in baselines.items() if case in r["noise"]]
         best = max(found) if found else None
+        more = column(refined, "psnr", case) if refined else None
         cell = lambda p, s: f"{p:.2f} / {s:.3f}"
         lines.append("| " + " | ".join([
             case, cell(aeic["psnr_noisy"][i], aeic["ssim_noisy"][i]), cell(aeic["psnr"][i], aeic["ssim"][i]),
-            f"{hinted:.2f}" if hinted is not None else "—", f"{column(refined, 'psnr', case):.2f} ({column(refined, 'seconds', case):.1f} s)"
-            if refined and column(refined, "psnr", case) is not None else "—",
+            f"{hinted:.2f}" if hinted is not None else "—",
+            f"{more:.2f} ({column(refined, 'seconds', case):.1f} s)" if more is not None else "—",
             f"{best[3]} {cell(best[0], best[1])}" if best else "—",
             f"{aeic['psnr'][i] - best[0]:+.2f} dB" if best else "—",
             f"{aeic['seconds'][i]:.2f}", f"{best[2]:.2f}" if best else "—"]) + " |")

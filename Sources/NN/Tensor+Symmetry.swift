@@ -13,16 +13,10 @@ public struct Symmetry: Hashable, Sendable {
         Symmetry(flipRows: $0 & 1 != 0, flipColumns: $0 & 2 != 0, transpose: $0 & 4 != 0)
     }
 
-    /// Calls `body(p, q)` for every pixel of an h×w plane: `p` its index there, `q` its index
-    /// in the plane once this symmetry is applied.
-    func forEachPixel(h: Int, w: Int, _ body: (Int, Int) -> Void) {
-        for y in 0..<h {
-            let a = flipRows ? h - 1 - y : y
-            for x in 0..<w {
-                let b = flipColumns ? w - 1 - x : x
-                body(y * w + x, transpose ? b * h + a : a * w + b)
-            }
-        }
+    /// The symmetry that undoes this one: flips alone undo themselves; after a transpose, the
+    /// row flip acts on what were columns, so the two flips trade places.
+    public var inverse: Symmetry {
+        transpose ? Symmetry(flipRows: flipColumns, flipColumns: flipRows, transpose: true) : self
     }
 }
 
@@ -30,29 +24,22 @@ extension Tensor {
     /// Every plane with `s` applied (H and W swap places when it transposes).
     public func applying(_ s: Symmetry) -> Tensor {
         var out = s.transpose ? Tensor(n: n, c: c, h: w, w: h) : Tensor(zerosLike: self)
-        permute(into: &out, planeShape: (h, w), s) { p, q in (p, q) }
+        let (plane, planes) = (planeSize, n * c)
+        data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let a = s.flipRows ? h - 1 - y : y
+                    for x in 0..<w {
+                        let b = s.flipColumns ? w - 1 - x : x
+                        let (from, to) = (y * w + x, s.transpose ? b * h + a : a * w + b)
+                        for k in 0..<planes { dst[k * plane + to] = src[k * plane + from] }
+                    }
+                }
+            }
+        }
         return out
     }
 
     /// Undoes `s`: `x.applying(s).undoing(s)` is `x`.
-    public func undoing(_ s: Symmetry) -> Tensor {
-        var out = s.transpose ? Tensor(n: n, c: c, h: w, w: h) : Tensor(zerosLike: self)
-        permute(into: &out, planeShape: (out.h, out.w), s) { p, q in (q, p) }
-        return out
-    }
-
-    /// Copies sample `from` of each of this tensor's planes to sample `to` of `out`'s, for
-    /// every (from, to) that `order` makes of `s`'s pixel pairs on a plane of `planeShape`.
-    private func permute(into out: inout Tensor, planeShape: (h: Int, w: Int), _ s: Symmetry,
-                         _ order: (Int, Int) -> (from: Int, to: Int)) {
-        let plane = planeSize
-        data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { dst in
-                s.forEachPixel(h: planeShape.h, w: planeShape.w) { p, q in
-                    let (from, to) = order(p, q)
-                    for k in 0..<(n * c) { dst[k * plane + to] = src[k * plane + from] }
-                }
-            }
-        }
-    }
+    public func undoing(_ s: Symmetry) -> Tensor { applying(s.inverse) }
 }
