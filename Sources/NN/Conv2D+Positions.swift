@@ -12,9 +12,10 @@ extension Conv2D {
         precondition(positions.allSatisfy { (0..<(g.outHeight * g.outWidth)).contains($0) }, "positions inside the output")
         precondition(taps.allSatisfy { (0..<(kernel * kernel)).contains($0) }, "taps inside the kernel")
         let rows = inChannels * taps.count
-        let w = (0..<outChannels).flatMap { o in
-            (0..<inChannels).flatMap { i in taps.map { weight.value[(o * inChannels + i) * kernel * kernel + $0] } }
-        }
+        let weights = weight.value
+        var w: [Float] = []
+        w.reserveCapacity(outChannels * rows)
+        for filter in Swift.stride(from: 0, to: weights.count, by: kernel * kernel) { w += taps.lazy.map { weights[filter + $0] } }
         var y = Tensor.uninitialized(n: 1, c: outChannels, h: 1, w: positions.count)
         // Parts of the positions bound the columns' workspace, as `bandRows` bounds `forward`'s.
         let parts = compute.parts(positions.count, images: 1, limit: max(1, (1 << 20) / max(rows, 1)))
@@ -35,17 +36,20 @@ extension Conv2D {
     /// zero where a tap falls outside the image (the zero padding of `forward`).
     private func gather(_ image: UnsafePointer<Float>, _ g: ConvGeometry, positions: ArraySlice<Int>, taps: [Int],
                         into columns: UnsafeMutablePointer<Float>) {
-        let origins = positions.map { (y: $0 / g.outWidth * stride - padding, x: $0 % g.outWidth * stride - padding) }
+        // Where each tap reads in a channel's plane, per position (−1: outside), the same
+        // for every channel.
+        let sources = taps.map { tap in
+            positions.map { p in
+                let (iy, ix) = (p / g.outWidth * stride - padding + tap / kernel, p % g.outWidth * stride - padding + tap % kernel)
+                return iy >= 0 && iy < g.height && ix >= 0 && ix < g.width ? iy * g.width + ix : -1
+            }
+        }
         var out = columns
         for i in 0..<inChannels {
             let plane = image + i * g.height * g.width
-            for tap in taps {
-                let (ky, kx) = (tap / kernel, tap % kernel)
-                for (j, origin) in origins.enumerated() {
-                    let (iy, ix) = (origin.y + ky, origin.x + kx)
-                    out[j] = iy >= 0 && iy < g.height && ix >= 0 && ix < g.width ? plane[iy * g.width + ix] : 0
-                }
-                out += origins.count
+            for tapSources in sources {
+                for (j, source) in tapSources.enumerated() { out[j] = source >= 0 ? plane[source] : 0 }
+                out += tapSources.count
             }
         }
     }

@@ -179,3 +179,19 @@ final class ScaleIndexerTests: XCTestCase {
         return y
     }
 }
+
+final class ThresholdSearchTests: XCTestCase {
+    /// The branch-free search counts the thresholds a value reaches, as a plain count does,
+    /// over sorted lists with repeats, of every length from 0 to 70, at and between them.
+    func testReachedCountsTheThresholdsAtOrBelow() {
+        var rng = SplitMix64(seed: 3)
+        for count in 0...70 {
+            let thresholds = (0..<count).map { _ in Int64(rng.next() % 200) - 100 }.sorted()
+            for v in Int64(-102)...102 {
+                XCTAssertEqual(thresholds.reached(by: v), thresholds.filter { $0 <= v }.count, "\(count) thresholds, \(v)")
+            }
+        }
+        XCTAssertEqual([Int64.min, 0, Int64.max].reached(by: .max), 3)
+        XCTAssertEqual([Int64.min, 0, Int64.max].reached(by: .min), 1)
+    }
+}

@@ -61,12 +61,15 @@ struct CheckerboardSchedule: LatentSchedule {
         latents.reserveCapacity(coder.indexer.yChannels * positions.count)    // 300 MB at 100 MP: no regrowth
         for c in 0..<coder.indexer.yChannels { latents += positions.lazy.map { c * plane + $0 } }
         // The context's corrections apply to the second stage, one per latent in its order.
-        // Each latent's table is picked as it is coded: a list of them would be 144 MB at 24 MP.
+        // Tables are picked a block of latents at a time as they are coded: a list of them
+        // all would be 144 MB at 24 MP.
         let delta = s == 1 && !latents.isEmpty ? coder.indexer.corrections(yHat, hidden: hidden, quality: quality, geometry: geometry) : nil
-        return (latents, LatentTables(tables: coder.yTables, choice: .computed(count: latents.count) { [anchor, indexer = coder.indexer] j in
-            let k = latents[j]
-            return indexer.pick(scale: anchor.scale[k] + (delta?.scale[j] ?? 0), mean: anchor.mean[k] + (delta?.mean[j] ?? 0),
-                                channel: k / plane, quality: quality)
+        return (latents, LatentTables(tables: coder.yTables, choice: .computed(count: latents.count) { [anchor, indexer = coder.indexer, latents] block in
+            block.map { j in
+                let k = latents[j]
+                return indexer.pick(scale: anchor.scale[k] + (delta?.scale[j] ?? 0), mean: anchor.mean[k] + (delta?.mean[j] ?? 0),
+                                    channel: k / plane, quality: quality)
+            }
         }))
     }
 }

@@ -45,7 +45,7 @@ final class CheckerboardIndexer {
             bits = network.exponents.last! + IntegerNetwork.fraction - CheckerboardIndexer.outputBits
         }
 
-        subscript(k: Int) -> Int64 {
+        @inline(__always) subscript(k: Int) -> Int64 {
             let v = Int64(values[base + k])
             return bits >= 0 ? IntegerNetwork.shifted(v, by: bits) : v << -bits
         }
@@ -153,7 +153,7 @@ final class CheckerboardIndexer {
     /// and mean fraction choose it; the mean's integer part is the shift that moves it.
     func pick(scale s: Int64, mean m: Int64, channel c: Int, quality: Int) -> (index: Int, shift: Int32) {
         let gain = Int64(quantized.yGain[(quality - 1) * yChannels + c])
-        let index = quantized.thresholds.partitionPoint { $0 > s * gain }
+        let index = quantized.thresholds.reached(by: s * gain)
         let steps = GaussianConditional.meanSteps, stepBits = steps.trailingZeroBitCount
         let position = IntegerNetwork.shifted(m * gain, by: CheckerboardIndexer.outputBits + CheckerboardIndexer.gainBits - stepBits)
         let fraction = Int(position & Int64(steps - 1)), whole = position >> stepBits

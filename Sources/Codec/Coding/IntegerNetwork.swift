@@ -69,18 +69,28 @@ final class IntegerNetwork {
 
     /// Layer l's output `a` shifted back by e_l and through the bounded ReLU of the next
     /// layer's input (or `outputBound` after the last layer; without one, `a` as it is).
-    private func activated(_ a: Tensor, layer l: Int, outputBound: Int64?) -> Tensor {
+    private func activated(_ a: consuming Tensor, layer l: Int, outputBound: Int64?) -> Tensor {
         guard let top = l < layers.count - 1 ? inputBounds[l + 1] : outputBound else { return a }
-        return a.map { Float(min(max(IntegerNetwork.shifted(Int64($0), by: exponents[l]), 0), top)) }
+        let bits = exponents[l]
+        var out = a
+        out.data.withUnsafeMutableBufferPointer { p in
+            for k in p.indices { p[k] = Float(min(max(IntegerNetwork.shifted(Int64(p[k]), by: bits), 0), top)) }
+        }
+        return out
     }
 
     /// The integers `symbols` (planes of `plane`) times fixed-point decoder gains
     /// g⁻·2^(fraction + gainBits) per plane: a network input in units of 2^−fraction, clamped
     /// to ±`limit`.
     static func dequantized(_ symbols: [Int32], inverse: ArraySlice<Int32>, gainBits: Int, plane: Int, limit: Int64) -> [Float] {
-        (0..<symbols.count).map { k in
-            let v = shifted(Int64(symbols[k]) * Int64(inverse[inverse.startIndex + k / plane]), by: gainBits)
-            return Float(min(max(v, -limit), limit))
+        [Float](unsafeUninitializedCapacity: symbols.count) { out, initialized in
+            for start in stride(from: 0, to: symbols.count, by: plane) {
+                let gain = Int64(inverse[inverse.startIndex + start / plane])
+                for k in start..<min(start + plane, symbols.count) {
+                    out[k] = Float(min(max(shifted(Int64(symbols[k]) * gain, by: gainBits), -limit), limit))
+                }
+            }
+            initialized = symbols.count
         }
     }
 

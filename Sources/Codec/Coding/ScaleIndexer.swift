@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import NN
 import Serialization
@@ -82,7 +83,7 @@ public final class ScaleIndexer {
             for row in 0..<height {
                 for col in 0..<width {
                     let s = Int64(a.data[(c * a.h + row) * a.w + col]) * gain
-                    out[(c * height + row) * width + col] = UInt8(quantized.thresholds.partitionPoint { $0 > s })
+                    out[(c * height + row) * width + col] = UInt8(quantized.thresholds.reached(by: s))
                 }
             }
         }
@@ -102,16 +103,11 @@ public final class ScaleIndexer {
     }
 }
 
-extension Array {
-    /// The first index whose element satisfies `belongs`, for a predicate that is false and
-    /// then true along the array (binary search).
-    func partitionPoint(_ belongs: (Element) -> Bool) -> Int {
-        var (lo, hi) = (0, count)
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if belongs(self[mid]) { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
+extension Array where Element == Int64 {
+    /// How many of these ascending thresholds `v` reaches (elements ≤ v), i.e. the index of
+    /// the first one above it.
+    func reached(by v: Int64) -> Int {
+        withUnsafeBufferPointer { Int(aeic_thresholds_reached($0.baseAddress, $0.count, v)) }
     }
 }
 

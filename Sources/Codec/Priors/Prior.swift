@@ -87,7 +87,7 @@ extension LatentSchedule {
         var out = [CDFTable?](repeating: nil, count: yHat.count)
         for s in 0..<stageCount {
             let (latents, tables) = stage(s, given: yHat)
-            for (j, k) in latents.enumerated() { out[k] = tables[j] }
+            for (k, table) in zip(latents, tables.shiftedTables) { out[k] = table }
         }
         return out.map { $0! }
     }
