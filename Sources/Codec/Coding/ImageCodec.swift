@@ -56,8 +56,7 @@ public final class ImageCodec {
             model.g_a.infer($0)
         }
         let gain = model.gains.vectors(at: model.gains.position(quality: quality)).gain
-        let plane = y.planeSize
-        return (y, (0..<y.count).map { Int32((y.data[$0] * gain[$0 / plane]).rounded()) })
+        return (y, y.quantized(channelGains: gain))
     }
 
     /// x̂ = g_s(ŷ·g⁻) computed tile by tile, cropped to `height`×`width` and clamped to [0, 1].

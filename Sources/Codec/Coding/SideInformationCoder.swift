@@ -31,7 +31,7 @@ struct SideInformationCoder {
         let z = hyper.analyse(y)
         let level = hyper.gains.nearestLevel(quality: quality)
         let gain = hyper.gains.vectors(level: level).gain
-        let zHat = (0..<z.count).map { Int32((z.data[$0] * gain[$0 / z.planeSize]).rounded()) }
+        let zHat = z.quantized(channelGains: gain)
         tables.latentTables(set: level, plane: z.planeSize).encode(zHat, into: &encoder)
         return zHat
     }
