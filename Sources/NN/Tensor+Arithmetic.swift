@@ -21,7 +21,7 @@ extension Tensor {
         return out
     }
 
-    public func map(_ f: (Float) -> Float) -> Tensor {
+    @inlinable public func map(_ f: (Float) -> Float) -> Tensor {
         Tensor(n: n, c: c, h: h, w: w, data: data.map(f))
     }
 

@@ -75,7 +75,8 @@ public final class ImageCodec {
     static func dequantized(_ yHat: [Int32], inverse: [Float], height: Int, width: Int) -> Tensor {
         let geometry = LatentGeometry(height: height, width: width)
         let plane = geometry.yPlane
-        return Tensor(n: 1, c: inverse.count, h: geometry.yHeight, w: geometry.yWidth, data: (0..<yHat.count).map { Float(yHat[$0]) * inverse[$0 / plane] })
+        return Tensor(n: 1, c: inverse.count, h: geometry.yHeight, w: geometry.yWidth,
+                      data: inverse.indices.flatMap { c in yHat[(c * plane)..<((c + 1) * plane)].lazy.map { Float($0) * inverse[c] } })
     }
 
     /// Codes an RGB image (1, 3, H, W) and an optional alpha plane (H·W, [0, 1]), with
