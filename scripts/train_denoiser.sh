@@ -122,3 +122,7 @@ warm_restart runs/denoise-12.ckpt 7 5500 7000 8000
 # drops at 7,500 and 9,500 and end 11,000, and was stopped at step 2,634 and resumed with
 # these to fit the session.
 warm_restart runs/denoise-13.ckpt 8 6500 8300 9500
+# A warm restart from that model file, seed 9, the same warm-up, drops at 5,500 and 7,000,
+# end 8,000. It began with drops at 6,500 and 8,300 and end 9,500, and was stopped at step
+# 2,046 and resumed with these to fit the session.
+warm_restart runs/denoise-14.ckpt 9 5500 7000 8000
