@@ -45,7 +45,7 @@ final class CheckerboardIndexer {
             bits = network.exponents.last! + IntegerNetwork.fraction - CheckerboardIndexer.outputBits
         }
 
-        @inline(__always) subscript(k: Int) -> Int64 {
+        subscript(k: Int) -> Int64 {
             let v = Int64(values[base + k])
             return bits >= 0 ? IntegerNetwork.shifted(v, by: bits) : v << -bits
         }

@@ -72,22 +72,18 @@ struct LatentTables {
     // symbol cost a retain and a release of its frequencies (7% of decoding's samples).
     func encode(_ values: [Int32], into encoder: inout RangeEncoder) {
         precondition(values.count == count, "one value per latent")
-        tables.withUnsafeBufferPointer { tables in
-            forEachBlock { block, picks in
-                for (k, pick) in zip(block, picks) { encoder.encode(values[k], with: tables[pick.index], shift: pick.shift) }
-            }
+        forEachBlock { block, picks in
+            for (k, pick) in zip(block, picks) { encoder.encode(values[k], with: tables[pick.index], shift: pick.shift) }
         }
     }
 
     /// The inverse of `encode`; a payload that ends early is `ContainerError.corruptPayload`.
     func decode(from decoder: inout RangeDecoder) throws -> [Int32] {
         var values = [Int32](repeating: 0, count: count)
-        try tables.withUnsafeBufferPointer { tables in
-            try forEachBlock { block, picks in
-                for (k, pick) in zip(block, picks) {
-                    values[k] = decoder.decode(with: tables[pick.index], shift: pick.shift)
-                    if decoder.overran { throw ContainerError.corruptPayload }
-                }
+        try forEachBlock { block, picks in
+            for (k, pick) in zip(block, picks) {
+                values[k] = decoder.decode(with: tables[pick.index], shift: pick.shift)
+                if decoder.overran { throw ContainerError.corruptPayload }
             }
         }
         return values
