@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How the shipped denoiser (Sources/Denoise/Resources/default.aeicdenoiser) was trained:
 # `aeic train denoise` on the training photos beside the repository (never Kodak), less a
-# validation set held back for choices, then exported: about 15.1 hours in all on this project's
+# validation set held back for choices, then exported: about 16.5 hours in all on this project's
 # 2-core machine, shared with the baselines' evaluation and the session's builds.
 #
 #   scripts/train_denoiser.sh [DATASETS_DIR]      # default ../shared/datasets

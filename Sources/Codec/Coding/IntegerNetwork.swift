@@ -72,11 +72,10 @@ final class IntegerNetwork {
     private func activated(_ a: consuming Tensor, layer l: Int, outputBound: Int64?) -> Tensor {
         guard let top = l < layers.count - 1 ? inputBounds[l + 1] : outputBound else { return a }
         let bits = exponents[l]
-        var out = a
-        out.data.withUnsafeMutableBufferPointer { p in
+        a.data.withUnsafeMutableBufferPointer { p in
             for k in p.indices { p[k] = Float(min(max(IntegerNetwork.shifted(Int64(p[k]), by: bits), 0), top)) }
         }
-        return out
+        return a
     }
 
     /// The integers `symbols` (planes of `plane`) times fixed-point decoder gains
