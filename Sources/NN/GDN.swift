@@ -36,7 +36,10 @@ public final class GDN: Layer {
     }
 
     public var parameters: [Parameter] { [betaParam, gammaParam] }
-    public func configure(_ compute: Compute) { self.compute = compute }
+    public func configure(_ compute: Compute) {
+        precondition(compute.precision != .int16, "GDN's operands are not integers")
+        self.compute = compute
+    }
     public func clearCache() { (input, norm) = (nil, nil) }
 
     var beta: [Float] { betaParam.value.map { $0 * $0 - GDN.pedestal } }
@@ -88,19 +91,19 @@ public final class GDN: Layer {
 
     /// Workspace floats for a band of n pixels' x²: (C, n), or packed for the bfloat16 GEMM.
     private func squaresWords(_ n: Int) -> Int {
-        max(channels * n, aeic_bf16_packed_b_size(Int32(channels), Int32(n)))
+        max(channels * n, aeic_pair_packed_b_size(Int32(channels), Int32(n)))
     }
 
     /// norms (C, n) = γ · x² for a band of n pixels whose channels lie `ld` apart. In bfloat16,
     /// x² is squared and packed for the GEMM in one pass, with no Float32 x² in between.
     private func multiplySquares(_ gamma: LeftOperand, x: UnsafePointer<Float>, ld: Int, n: Int,
                                  workspace: UnsafeMutablePointer<Float>, into norms: UnsafeMutablePointer<Float>, ldc: Int) {
-        guard gamma.isBFloat16 else {
+        guard gamma.pairs == AEIC_PAIR_BF16 else {
             for c in 0..<channels { aeic_square(x + c * ld, workspace + c * n, n) }
             return gamma.multiply(n: n, b: workspace, ldb: n, c: norms, ldc: ldc)
         }
         let packed = UnsafeMutablePointer<UInt32>(OpaquePointer(workspace))
-        aeic_bf16_pack_squares(x, ld, Int32(channels), Int32(n), packed)
+        aeic_pair_pack_squares(x, ld, Int32(channels), Int32(n), packed)
         gamma.multiply(n: n, packedB: packed, c: norms, ldc: ldc)
     }
 

@@ -52,7 +52,15 @@ func warn(_ message: String) {
     FileHandle.standardError.write(Data("aeic: \(message)\n".utf8))
 }
 
-extension GEMMPrecision: ExpressibleByArgument {}
+/// `--precision` offers the layers' precisions; int16 is the integer networks' alone.
+extension GEMMPrecision: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let precision = GEMMPrecision(rawValue: argument), precision != .int16 else { return nil }
+        self = precision
+    }
+
+    public static var allValueStrings: [String] { [float32, bfloat16].map(\.rawValue) }
+}
 
 /// `--precision`: the arithmetic of the layers' GEMMs.
 struct PrecisionOptions: ParsableArguments {

@@ -61,6 +61,14 @@ final class CheckerboardTests: XCTestCase {
             let container = try Container(decoding: bytes, maxPixels: 1 << 20)
             XCTAssertEqual(try codec.decodeLatents(container), symbols, "\(compute)")
         }
+        // The integer networks run in the int16 GEMM where the CPU has it and their weights fit
+        // (here all but the fusion, whose 1×1 layers have so few taps that the quantizer gives
+        // them larger weights): sgemm picks the same tables.
+        let sgemm = try ImageCodec(modelFile: file)
+        let networks = try XCTUnwrap(sgemm.coder as? CheckerboardCoder).indexer.networks
+        if BLASRuntime.int16Supported { XCTAssertEqual(networks.filter { $0.precision == .int16 }.count, 4) }
+        networks.forEach { $0.configure(.float32) }
+        XCTAssertEqual(try sgemm.decodeLatents(try Container(decoding: bytes, maxPixels: 1 << 20)), symbols, "float32")
     }
 
     /// The context's integer corrections are live, and read the anchors alone.

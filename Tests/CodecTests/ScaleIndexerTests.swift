@@ -28,8 +28,8 @@ final class ScaleIndexerTests: XCTestCase {
         return (0..<count).map { _ in Int32(rng.next() % UInt64(2 * spread + 1)) - spread }
     }
 
-    /// The Float32 layers compute what exact Int64 arithmetic computes (an oracle written
-    /// with plain loops), whatever the thread count or the layers' GEMM precision.
+    /// The layers compute what exact Int64 arithmetic computes (an oracle written with plain
+    /// loops), in sgemm with any thread count and in the int16 GEMM.
     func testIndexesAreExact() throws {
         let (_, _, _, indexer) = try makeCodec()
         let (h, w) = (7, 10)
@@ -39,11 +39,17 @@ final class ScaleIndexerTests: XCTestCase {
             XCTAssertEqual(indexer.scales(z, quality: 37, height: h, width: w).data.map { Int64($0) }, accumulators, what)
             XCTAssertEqual(indexer.indexes(z, quality: 37, height: h, width: w), expected, what)
         }
-        check("default threads")
+        if BLASRuntime.int16Supported {
+            XCTAssertTrue(IntegerNetwork.fitsInt16(indexer.quantized.weights, inputBounds: indexer.network.inputBounds))
+            indexer.network.configure(.int16)
+            check("int16")
+        }
+        indexer.network.configure(.float32)
+        check("float32, default threads")
         let threads = BLASRuntime.threads
         defer { BLASRuntime.threads = threads }
         BLASRuntime.threads = 1
-        check("one thread")
+        check("float32, one thread")
         XCTAssertGreaterThan(Set(expected).count, 3, "the test should reach several tables")
         XCTAssertGreaterThan(accumulators.map(\.magnitude).max()!, 1 << 20, "the test should reach large sums")
     }

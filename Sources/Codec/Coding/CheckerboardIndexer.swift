@@ -53,6 +53,7 @@ final class CheckerboardIndexer {
 
     let quantized: Quantized
     let trunk, scale, mean, context, fusion: IntegerNetwork
+    var networks: [IntegerNetwork] { [trunk, scale, mean, context, fusion] }
     let zChannels: Int, yChannels: Int
     let zGains: Gains
 

@@ -14,7 +14,9 @@ import Serialization
 /// clamped to the next layer's input range [0, bound] (a bounded ReLU). The integers are held
 /// in Float32 and run through the ordinary layers: the loader checks, from the weights
 /// themselves, that every partial sum a layer can form stays under 2^24 in magnitude, so
-/// sgemm and col2im compute them exactly, in whatever order they add.
+/// sgemm and col2im compute them exactly, in whatever order they add. Where every weight and
+/// input fits in 16 bits and the CPU has AVX512_VNNI, the GEMMs run in `.int16`, which gives
+/// the same integers.
 final class IntegerNetwork {
     static let fraction = 4
     static let exactLimit: Int64 = 1 << 24
@@ -25,6 +27,8 @@ final class IntegerNetwork {
     let exponents: [Int]
     /// The largest |input| of each layer, in units of 2^−fraction.
     let inputBounds: [Int64]
+    /// How the GEMMs run (`configure`).
+    private(set) var precision = GEMMPrecision.float32
 
     /// Loads integer weights and biases (in the layers' layouts) into `layers`, after checking
     /// that each computes exactly.
@@ -32,7 +36,6 @@ final class IntegerNetwork {
         guard exponents.count == layers.count, weights.count == layers.count, biases.count == layers.count,
               inputBounds.count == layers.count
         else { throw ParameterFileError.malformed("integer network does not match the architecture") }
-        let exact = Compute(precision: .float32)
         for (l, layer) in layers.enumerated() {
             let (weight, bias) = (layer.parameters[0], layer.parameters[1])
             guard weights[l].count == weight.count, biases[l].count == bias.count, (0...40).contains(exponents[l]),
@@ -40,11 +43,26 @@ final class IntegerNetwork {
             else { throw ParameterFileError.malformed("integer network layer \(l) is not exact in Float32") }
             weight.value = weights[l].map(Float.init)
             bias.value = biases[l].map(Float.init)
-            // Integers computed exactly in Float32 need sgemm: bfloat16 would round the operands.
-            // One Compute for all the layers, so they share its scratch memory.
-            layer.configure(exact)
         }
         (self.layers, self.exponents, self.inputBounds) = (layers, exponents, inputBounds)
+        let int16 = IntegerNetwork.fitsInt16(weights, inputBounds: inputBounds) && BLASRuntime.int16Supported
+        configure(int16 ? .int16 : .float32)
+    }
+
+    /// Runs the GEMMs in `precision`, `.float32` or (where `fitsInt16`) `.int16`: both compute
+    /// the integers exactly; bfloat16 would round the operands. One Compute for all the layers,
+    /// so they share its scratch memory.
+    func configure(_ precision: GEMMPrecision) {
+        precondition(precision != .bfloat16, "an integer network computes exactly")
+        let exact = Compute(precision: precision)
+        layers.forEach { $0.configure(exact) }
+        self.precision = precision
+    }
+
+    /// Whether every weight and every layer's input is an int16: the GEMM operands of `.int16`.
+    static func fitsInt16(_ weights: [[Int32]], inputBounds: [Int64]) -> Bool {
+        let limit = Int32(Int16.max)
+        return inputBounds.allSatisfy { $0 <= Int64(limit) } && weights.allSatisfy { $0.allSatisfy { (-limit...limit).contains($0) } }
     }
 
     /// Loads `quantized` into `layers` (see the other `init`).

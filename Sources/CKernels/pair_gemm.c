@@ -1,10 +1,14 @@
-// A bfloat16 GEMM for training: operands rounded to bfloat16 while they are packed, products
-// summed in Float32 by AVX512_BF16's vdpbf16ps, which multiplies two pairs of bfloat16 per
-// 32-bit lane. The structure is the usual one of BLIS and OpenBLAS: B packed into panels of
-// NR columns, A into panels of MR rows, both holding k in pairs, and a register-blocked
-// micro-kernel computing an MR×NR tile of C from one A panel and one B panel.
+// A GEMM on operands held as pairs of 16-bit numbers per 32-bit lane, of two kinds:
+// - bfloat16, for the layers: operands rounded to bfloat16 while they are packed, products
+//   summed in Float32 by AVX512_BF16's vdpbf16ps;
+// - int16, for the integer networks: operands that are integers within ±32767, converted
+//   exactly, products summed in Int32 by AVX512_VNNI's vpdpwssd, so the result is exact and
+//   takes half the instructions of sgemm's.
+// The structure is the usual one of BLIS and OpenBLAS: B packed into panels of NR columns, A
+// into panels of MR rows, both holding k in pairs, and a register-blocked micro-kernel
+// computing an MR×NR tile of C from one A panel and one B panel.
 
-#include "bf16_gemm.h"
+#include "pair_gemm.h"
 
 #include <stdlib.h>
 
@@ -13,28 +17,37 @@
 #include <immintrin.h>
 #include <string.h>
 
-#define AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+// Both kinds' instructions; a kind runs only on a CPU that has its own (aeic_pair_supported).
+#define AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx512vnni")))
 
 enum { MR = 12, NR = 32, KC = 384, MC = 48, NC = 512 };
 
-bool aeic_bf16_supported(void) {
+bool aeic_pair_supported(aeic_pair_kind kind) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512bf16");
+        && (kind == AEIC_PAIR_BF16 ? __builtin_cpu_supports("avx512bf16") : __builtin_cpu_supports("avx512vnni"));
 }
 
-/// 16 lanes of row r0 and 16 of row r1 → 32-bit lanes (r0[j], r1[j]) in bfloat16.
-AVX512BF16 static inline __m512i pair_lanes(__m512 r0, __m512 r1) {
+/// 16 lanes of r0, then 16 of r1, as 32 numbers of 16 bits: bfloat16 rounded to nearest
+/// even, or int16 (rounded to nearest and saturated; exact for the integers it is meant for).
+AVX512BF16 static inline __m512i narrow(__m512 r0, __m512 r1, aeic_pair_kind kind) {
+    if (kind == AEIC_PAIR_BF16) return (__m512i)_mm512_cvtne2ps_pbh(r1, r0);
+    __m256i lo = _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(r0)), hi = _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(r1));
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
+/// 16 lanes of row r0 and 16 of row r1 → 32-bit lanes (r0[j], r1[j]) of `kind`.
+AVX512BF16 static inline __m512i pair_lanes(__m512 r0, __m512 r1, aeic_pair_kind kind) {
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    return _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(r1, r0));
+    return _mm512_permutexvar_epi16(interleave, narrow(r0, r1, kind));
 }
 
-/// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) rounded to bfloat16 (squared
-/// first where `square`), the missing lanes and a missing r1 (the odd k) zero; the lanes in
-/// `store` are written to dst.
+/// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) of `kind` (squared first where
+/// `square`), the missing lanes and a missing r1 (the odd k) zero; the lanes in `store` are
+/// written to dst.
 AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
-                                              bool square, uint32_t *dst) {
+                                              bool square, aeic_pair_kind kind, uint32_t *dst) {
     __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
     __m512 lo = _mm512_maskz_loadu_ps(mask, r0);
     __m512 hi = r1 ? _mm512_maskz_loadu_ps(mask, r1) : _mm512_setzero_ps();
@@ -42,25 +55,25 @@ AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, 
         lo = _mm512_mul_ps(lo, lo);
         hi = _mm512_mul_ps(hi, hi);
     }
-    _mm512_mask_storeu_epi32(dst, store, pair_lanes(lo, hi));
+    _mm512_mask_storeu_epi32(dst, store, pair_lanes(lo, hi, kind));
 }
 
 /// Rows k0..k0+kc of B (row-major, k×n) and columns j0..j0+nc → panels of NR columns, each
 /// [pair][NR] 32-bit lanes holding (B[2p][j], B[2p+1][j]); missing columns and the odd k are 0.
-AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, uint32_t *out) {
+AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (kc + 1) / 2;
     for (int j0 = 0; j0 < nc; j0 += NR) {
         uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
         for (int p = 0; p < pairs; p++) {
             const float *r0 = b + (size_t)(2 * p) * ldb + j0, *r1 = 2 * p + 1 < kc ? r0 + ldb : NULL;
             for (int h = 0; h < NR; h += 16) {
-                interleave_rows(r0 + h, r1 ? r1 + h : NULL, nc - j0 - h, 0xFFFF, false, panel + p * NR + h);
+                interleave_rows(r0 + h, r1 ? r1 + h : NULL, nc - j0 - h, 0xFFFF, false, kind, panel + p * NR + h);
             }
         }
     }
 }
 
-size_t aeic_bf16_packed_size(int m, int k) {
+size_t aeic_pair_packed_size(int m, int k) {
     return (size_t)((m + MR - 1) / MR) * MR * (size_t)((k + 1) / 2);
 }
 
@@ -93,7 +106,7 @@ AVX512BF16 static void transpose16(__m512i r[16]) {
 /// at out + p·width holding (row q[2p], row q[2p+1]); lanes from `rows` on and the odd k are 0.
 /// Blocks of 16 rows × 16 pairs are converted as they lie and then transposed.
 AVX512BF16 static void transpose_pairs(const float *src, size_t ld, int rows, int k, int width, int lanes,
-                                       uint32_t *out) {
+                                       aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (k + 1) / 2;
     const __mmask16 store = (__mmask16)((1u << lanes) - 1);
     for (int p0 = 0; p0 < pairs; p0 += 16) {
@@ -104,7 +117,7 @@ AVX512BF16 static void transpose_pairs(const float *src, size_t ld, int rows, in
         for (int q = 0; q < 16; q++) {
             if (q >= rows) { r[q] = _mm512_setzero_si512(); continue; }
             const float *row = src + (size_t)q * ld + 2 * p0;
-            r[q] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi, row + 16), _mm512_maskz_loadu_ps(lo, row));
+            r[q] = narrow(_mm512_maskz_loadu_ps(lo, row), _mm512_maskz_loadu_ps(hi, row + 16), kind);
         }
         transpose16(r);
         int count = pairs - p0 < 16 ? pairs - p0 : 16;
@@ -114,13 +127,13 @@ AVX512BF16 static void transpose_pairs(const float *src, size_t ld, int rows, in
 
 /// As pack_b for a B stored transposed (B(k, j) at b[j·ldb + k], as in the weight gradients),
 /// where each column's pairs are adjacent.
-AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc, uint32_t *out) {
+AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc, aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (kc + 1) / 2;
     for (int j0 = 0; j0 < nc; j0 += NR) {
         uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
         for (int h = 0; h < NR; h += 16) {
             int columns = nc - j0 - h;
-            transpose_pairs(b + (size_t)(j0 + h) * ldb, ldb, columns < 16 ? columns : 16, kc, NR, 16, panel + h);
+            transpose_pairs(b + (size_t)(j0 + h) * ldb, ldb, columns < 16 ? columns : 16, kc, NR, 16, kind, panel + h);
         }
     }
 }
@@ -128,36 +141,42 @@ AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc
 /// op(A) → panels of MR rows over all of k, each [pair][MR] 32-bit lanes holding
 /// (A[i][2p], A[i][2p+1]); missing rows and the odd k are 0. A block of k starting at an even
 /// k0 is then the contiguous stretch from pair k0/2 of each panel.
-AVX512BF16 void aeic_bf16_pack_a(bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
+AVX512BF16 void aeic_pair_pack_a(aeic_pair_kind kind, bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
     const int pairs = (k + 1) / 2;
     for (int i0 = 0; i0 < m; i0 += MR) {
         uint32_t *panel = packed + (size_t)(i0 / MR) * pairs * MR;
         int rows = m - i0 < MR ? m - i0 : MR;
         if (!trans) {
-            transpose_pairs(a + (size_t)i0 * lda, lda, rows, k, MR, MR, panel);
+            transpose_pairs(a + (size_t)i0 * lda, lda, rows, k, MR, MR, kind, panel);
             continue;
         }
         // Aᵀ stored k×m: the rows 2p and 2p + 1 of memory hold pair p of MR consecutive rows of A.
         for (int p = 0; p < pairs; p++) {
             const float *r0 = a + (size_t)(2 * p) * lda + i0, *r1 = 2 * p + 1 < k ? r0 + lda : NULL;
-            interleave_rows(r0, r1, rows, (1u << MR) - 1, false, panel + p * MR);
+            interleave_rows(r0, r1, rows, (1u << MR) - 1, false, kind, panel + p * MR);
         }
     }
 }
 
 /// The MR×NR tile of C from one A panel and one B panel; only `rows`×`cols` of it are stored.
-AVX512BF16 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
-                                    int rows, int cols, bool accumulate) {
-    __m512 acc[MR][2];
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+/// Inlined with a constant `kind` into one kernel per kind.
+AVX512BF16 static inline __attribute__((always_inline))
+void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
+                  bool accumulate, aeic_pair_kind kind) {
+    __m512i acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
     for (int p = 0; p < pairs; p++) {
-        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * NR);
-        __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + p * NR + 16);
+        __m512i b0 = _mm512_loadu_si512(b + p * NR), b1 = _mm512_loadu_si512(b + p * NR + 16);
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
-            __m512bh ar = (__m512bh)_mm512_set1_epi32((int)a[p * MR + r]);
-            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], ar, b0);
-            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], ar, b1);
+            __m512i ar = _mm512_set1_epi32((int)a[p * MR + r]);
+            if (kind == AEIC_PAIR_BF16) {
+                acc[r][0] = (__m512i)_mm512_dpbf16_ps((__m512)acc[r][0], (__m512bh)ar, (__m512bh)b0);
+                acc[r][1] = (__m512i)_mm512_dpbf16_ps((__m512)acc[r][1], (__m512bh)ar, (__m512bh)b1);
+            } else {
+                acc[r][0] = _mm512_dpwssd_epi32(acc[r][0], ar, b0);
+                acc[r][1] = _mm512_dpwssd_epi32(acc[r][1], ar, b1);
+            }
         }
     }
     for (int r = 0; r < rows; r++) {
@@ -166,17 +185,32 @@ AVX512BF16 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t
             if (count <= 0) break;
             __mmask16 mask = count >= 16 ? 0xFFFF : (__mmask16)((1u << count) - 1);
             float *dst = c + (size_t)r * ldc + 16 * h;
-            __m512 v = acc[r][h];
+            // An Int32 sum within 2^24 is exact in Float32.
+            __m512 v = kind == AEIC_PAIR_BF16 ? (__m512)acc[r][h] : _mm512_cvtepi32_ps(acc[r][h]);
             if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
             _mm512_mask_storeu_ps(dst, mask, v);
         }
     }
 }
 
+typedef void (*MicroKernel)(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
+                            bool accumulate);
+
+AVX512BF16 static void micro_kernel_bf16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
+                                         int rows, int cols, bool accumulate) {
+    micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_BF16);
+}
+
+AVX512BF16 static void micro_kernel_int16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
+                                          int rows, int cols, bool accumulate) {
+    micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_INT16);
+}
+
 /// C (m×nc, at c) = A's rows × pairs pc/2 … of one block of B (kc rows, nc columns), whose
 /// panels of NR columns lie `panel` words apart; plus C where `accumulate`.
-AVX512BF16 static void multiply_block(const uint32_t *packed_a, int m, int k, int pc, int kc, const uint32_t *b,
-                                      size_t panel, int nc, float *c, int ldc, bool accumulate) {
+AVX512BF16 static void multiply_block(aeic_pair_kind kind, const uint32_t *packed_a, int m, int k, int pc, int kc,
+                                      const uint32_t *b, size_t panel, int nc, float *c, int ldc, bool accumulate) {
+    const MicroKernel kernel = kind == AEIC_PAIR_BF16 ? micro_kernel_bf16 : micro_kernel_int16;
     const size_t all_pairs = (size_t)(k + 1) / 2;
     const int pairs = (kc + 1) / 2;
     // A block of MC rows stays in L2 while each B panel, in L1, meets all of it.
@@ -185,7 +219,7 @@ AVX512BF16 static void multiply_block(const uint32_t *packed_a, int m, int k, in
         for (int jr = 0; jr < nc; jr += NR) {
             for (int ir = ic; ir < mc_end; ir += MR) {
                 const uint32_t *a = packed_a + (size_t)(ir / MR) * all_pairs * MR + (size_t)(pc / 2) * MR;
-                micro_kernel(pairs, a, b + (size_t)(jr / NR) * panel, c + (size_t)ir * ldc + jr, ldc,
+                kernel(pairs, a, b + (size_t)(jr / NR) * panel, c + (size_t)ir * ldc + jr, ldc,
                              m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR, accumulate);
             }
         }
@@ -195,8 +229,8 @@ AVX512BF16 static void multiply_block(const uint32_t *packed_a, int m, int k, in
 /// Per-thread packing buffer for B, kept for the thread's life (the workers are long-lived).
 static _Thread_local uint32_t *packed_b;
 
-AVX512BF16 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
-                               bool trans_b, bool accumulate, float *c, int ldc) {
+AVX512BF16 void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const float *b,
+                               int ldb, bool trans_b, bool accumulate, float *c, int ldc) {
     if (!packed_b) packed_b = aligned_alloc(64, sizeof(uint32_t) * NC * (KC / 2));
     if (k == 0) {
         if (!accumulate) for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * n);
@@ -206,26 +240,26 @@ AVX512BF16 void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, co
         int nc = n - jc < NC ? n - jc : NC;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = k - pc < KC ? k - pc : KC;
-            if (trans_b) pack_b_transposed(b + (size_t)jc * ldb + pc, ldb, kc, nc, packed_b);
-            else pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, packed_b);
-            multiply_block(packed_a, m, k, pc, kc, packed_b, (size_t)(kc + 1) / 2 * NR, nc,
+            if (trans_b) pack_b_transposed(b + (size_t)jc * ldb + pc, ldb, kc, nc, kind, packed_b);
+            else pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, kind, packed_b);
+            multiply_block(kind, packed_a, m, k, pc, kc, packed_b, (size_t)(kc + 1) / 2 * NR, nc,
                            c + jc, ldc, accumulate || pc > 0);
         }
     }
 }
 
-size_t aeic_bf16_packed_b_size(int k, int n) {
+size_t aeic_pair_packed_b_size(int k, int n) {
     return (size_t)((n + NR - 1) / NR) * NR * (size_t)((k + 1) / 2);
 }
 
-AVX512BF16 void aeic_bf16_gemm_packed(const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
-                                      bool accumulate, float *c, int ldc) {
+AVX512BF16 void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k,
+                                      const uint32_t *packed_b, bool accumulate, float *c, int ldc) {
     const size_t panel = (size_t)(k + 1) / 2 * NR;
     for (int jc = 0; jc < n; jc += NC) {
         int nc = n - jc < NC ? n - jc : NC;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = k - pc < KC ? k - pc : KC;
-            multiply_block(packed_a, m, k, pc, kc, packed_b + (size_t)(jc / NR) * panel + (size_t)(pc / 2) * NR,
+            multiply_block(kind, packed_a, m, k, pc, kc, packed_b + (size_t)(jc / NR) * panel + (size_t)(pc / 2) * NR,
                            panel, nc, c + jc, ldc, accumulate || pc > 0);
         }
     }
@@ -237,13 +271,13 @@ AVX512BF16 static inline void zero_half_panel(uint32_t *packed, size_t panel, in
     if (n % NR && n % NR <= 16) _mm512_storeu_si512(packed + (size_t)(n / NR) * panel + (size_t)p * NR + 16, _mm512_setzero_si512());
 }
 
-AVX512BF16 void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
+AVX512BF16 void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
     const int pairs = (k + 1) / 2;
     const size_t panel = (size_t)pairs * NR;
     for (int p = 0; p < pairs; p++) {
         const float *r0 = b + (size_t)(2 * p) * ldb, *r1 = 2 * p + 1 < k ? r0 + ldb : NULL;
         for (int j = 0; j < n; j += 16) {
-            interleave_rows(r0 + j, r1 ? r1 + j : NULL, n - j, 0xFFFF, true, packed + (size_t)(j / NR) * panel + (size_t)p * NR + j % NR);
+            interleave_rows(r0 + j, r1 ? r1 + j : NULL, n - j, 0xFFFF, true, AEIC_PAIR_BF16, packed + (size_t)(j / NR) * panel + (size_t)p * NR + j % NR);
         }
         zero_half_panel(packed, panel, n, p);
     }
@@ -303,8 +337,8 @@ AVX512BF16 static inline __m512 tap_samples(const Tap *t, const float *row, cons
 /// Rows t0 and t1 (NULL: zero) of the column matrix at grid row oy, whose first column is
 /// column j_row of the band, as pairs into the panels (`panel` words apart) from `packed`,
 /// 16 columns at a time (out_width is a multiple of 16, so no run crosses a grid row).
-AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const Grid *g, uint32_t *packed,
-                                     size_t panel, int j_row) {
+AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const Grid *g, aeic_pair_kind kind,
+                                     uint32_t *packed, size_t panel, int j_row) {
     const float *r0 = tap_row(t0, g->stride, oy, g->height, g->width, g->padding);
     const float *r1 = t1 ? tap_row(t1, g->stride, oy, g->height, g->width, g->padding) : NULL;
     // Stride-2 taps side by side in one image row (kx, kx + 1): the pairs for consecutive
@@ -316,15 +350,15 @@ AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const
         if (adjacent) {
             __m512 lo, hi;
             load_row(r0, 2 * ox0 - g->padding + t0->kx, 32, g->width, &lo, &hi);
-            v = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+            v = narrow(lo, hi, kind);
         } else {
-            v = pair_lanes(tap_samples(t0, r0, g, ox0), t1 ? tap_samples(t1, r1, g, ox0) : _mm512_setzero_ps());
+            v = pair_lanes(tap_samples(t0, r0, g, ox0), t1 ? tap_samples(t1, r1, g, ox0) : _mm512_setzero_ps(), kind);
         }
         _mm512_storeu_si512(packed + (size_t)(j / NR) * panel + j % NR, v);
     }
 }
 
-AVX512BF16 void aeic_bf16_pack_im2col(const float *image, int channels, int height, int width, int kernel,
+AVX512BF16 void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
                                       int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
     const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
     const size_t panel = (size_t)pairs * NR;
@@ -332,7 +366,7 @@ AVX512BF16 void aeic_bf16_pack_im2col(const float *image, int channels, int heig
     for (int p = 0; p < pairs; p++) {
         Tap t0 = tap_at(image, height, width, kernel, 2 * p), t1 = tap_at(image, height, width, kernel, 2 * p + 1);
         for (int r = 0; r < rows; r++) {
-            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, &g, packed + (size_t)p * NR, panel, r * out_width);
+            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, &g, kind, packed + (size_t)p * NR, panel, r * out_width);
         }
         zero_half_panel(packed, panel, n, p);
     }
@@ -340,40 +374,20 @@ AVX512BF16 void aeic_bf16_pack_im2col(const float *image, int channels, int heig
 
 #else
 
-bool aeic_bf16_supported(void) { return false; }
+bool aeic_pair_supported(aeic_pair_kind kind) { (void)kind; return false; }
 
-size_t aeic_bf16_packed_size(int m, int k) { (void)m; (void)k; return 0; }
+size_t aeic_pair_packed_size(int m, int k) { (void)m; (void)k; return 0; }
 
-void aeic_bf16_pack_a(bool trans_a, int m, int k, const float *a, int lda, uint32_t *packed) {
-    (void)trans_a; (void)m; (void)k; (void)a; (void)lda; (void)packed;
-    abort();
-}
+size_t aeic_pair_packed_b_size(int k, int n) { (void)k; (void)n; return 0; }
 
-void aeic_bf16_gemm(const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
-                    bool trans_b, bool accumulate, float *c, int ldc) {
-    (void)packed_a; (void)m; (void)n; (void)k; (void)b; (void)ldb; (void)trans_b; (void)accumulate;
-    (void)c; (void)ldc;
-    abort();
-}
-
-size_t aeic_bf16_packed_b_size(int k, int n) { (void)k; (void)n; return 0; }
-
-void aeic_bf16_gemm_packed(const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
-                           bool accumulate, float *c, int ldc) {
-    (void)packed_a; (void)m; (void)n; (void)k; (void)packed_b; (void)accumulate; (void)c; (void)ldc;
-    abort();
-}
-
-void aeic_bf16_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
-    (void)b; (void)ldb; (void)k; (void)n; (void)packed;
-    abort();
-}
-
-void aeic_bf16_pack_im2col(const float *image, int channels, int height, int width, int kernel,
-                           int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
-    (void)image; (void)channels; (void)height; (void)width; (void)kernel; (void)stride; (void)padding;
-    (void)out_width; (void)oy0; (void)rows; (void)packed;
-    abort();
-}
+// Never called: Swift checks aeic_pair_supported first.
+void aeic_pair_pack_a(aeic_pair_kind kind, bool trans_a, int m, int k, const float *a, int lda, uint32_t *packed) { abort(); }
+void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const float *b, int ldb,
+                    bool trans_b, bool accumulate, float *c, int ldc) { abort(); }
+void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
+                           bool accumulate, float *c, int ldc) { abort(); }
+void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) { abort(); }
+void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
+                           int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) { abort(); }
 
 #endif

@@ -3,24 +3,40 @@ import XCTest
 @testable import NN
 import GradientChecking
 
-final class BFloat16GEMMTests: XCTestCase {
-    /// On small integers, which bfloat16 holds exactly, the kernel must agree with a naive
+final class PairGEMMTests: XCTestCase {
+    /// The paired precisions this CPU runs.
+    var supported: [GEMMPrecision] {
+        [GEMMPrecision.bfloat16, .int16].filter { $0 == .bfloat16 ? BLASRuntime.bfloat16Supported : BLASRuntime.int16Supported }
+    }
+
+    /// Integers that `precision` holds exactly, A's and B's: for bfloat16 within ±4; for int16
+    /// A's up to ±2,047 and B's within ±8 (past bfloat16's exact integers), sums under 2^24.
+    func operandBounds(_ precision: GEMMPrecision) -> (a: Int, b: Int) { precision == .int16 ? (2047, 8) : (4, 4) }
+
+    /// On integers that the precision holds exactly, the kernel must agree with a naive
     /// triple loop to the last bit: any packing or edge slip shows. Sizes straddle the
     /// register tile (12×32), the blocks (48, 384, 512) and odd k.
     func testMatchesNaiveOracleExactly() throws {
-        guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
+        if supported.isEmpty { throw XCTSkip("this CPU has neither AVX512_BF16 nor AVX512_VNNI") }
+        for precision in supported { try matchesNaiveOracle(precision) }
+    }
+
+    func matchesNaiveOracle(_ precision: GEMMPrecision) throws {
         var rng = SplitMix64(seed: 4)
-        func integers(_ count: Int) -> [Float] { (0..<count).map { _ in Float(Int(rng.next() % 9) - 4) } }
+        func integers(_ count: Int, _ bound: Int) -> [Float] {
+            (0..<count).map { _ in Float(Int(rng.next() % UInt64(2 * bound + 1)) - bound) }
+        }
+        let bounds = operandBounds(precision)
         for (m, n, k) in [(1, 1, 1), (13, 33, 3), (12, 32, 2), (97, 31, 75), (5, 1030, 385), (100, 70, 800), (3, 17, 31)] {
             for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
                 for beta: Float in [0, 1] {
-                    let a = integers(m * k), b = integers(k * n), start = integers(m * n)
+                    let a = integers(m * k, bounds.a), b = integers(k * n, bounds.b), start = integers(m * n, 4)
                     var c = start
                     let (lda, ldb) = (transA ? m : k, transB ? k : n)
                     a.withUnsafeBufferPointer { ap in
                         b.withUnsafeBufferPointer { bp in
                             c.withUnsafeMutableBufferPointer { cp in
-                                LeftOperand(transA: transA, m: m, k: k, a: ap.baseAddress!, lda: lda, precision: .bfloat16)
+                                LeftOperand(transA: transA, m: m, k: k, a: ap.baseAddress!, lda: lda, precision: precision)
                                     .multiply(n: n, b: bp.baseAddress!, ldb: ldb, transB: transB, beta: beta,
                                               c: cp.baseAddress!, ldc: n)
                             }
@@ -30,7 +46,7 @@ final class BFloat16GEMMTests: XCTestCase {
                         for j in 0..<n {
                             var sum = beta * start[i * n + j]
                             for p in 0..<k { sum += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]) }
-                            XCTAssertEqual(c[i * n + j], sum, "m\(m) n\(n) k\(k) transA \(transA) transB \(transB) beta \(beta) at \(i),\(j)")
+                            XCTAssertEqual(c[i * n + j], sum, "\(precision) m\(m) n\(n) k\(k) transA \(transA) transB \(transB) beta \(beta) at \(i),\(j)")
                             if c[i * n + j] != sum { return }
                         }
                     }
@@ -46,7 +62,7 @@ final class BFloat16GEMMTests: XCTestCase {
         var rng = SplitMix64(seed: 5)
         let a = (0..<m * k).map { _ in rng.uniform() - 0.5 }, b = (0..<k * n).map { _ in rng.uniform() - 0.5 }
         var exact = [Float](repeating: 0, count: m * n), rounded = exact
-        for precision in GEMMPrecision.allCases {
+        for precision in [GEMMPrecision.float32, .bfloat16] {
             var out = [Float](repeating: 0, count: m * n)
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
@@ -66,10 +82,15 @@ final class BFloat16GEMMTests: XCTestCase {
 
     /// Columns of a stride-2 or stride-1 convolution packed straight from the image must hand
     /// the kernel the very operands that im2col and its packing do: the products agree to the
-    /// bit. The cases cover odd k, k and m past the blocks (384, 48), n past 512, a last half
-    /// panel, padding on every side, even and 1×1 kernels and the pairs that straddle kernel rows.
+    /// bit (and in int16, on integers, with sgemm's). The cases cover odd k, k and m past the
+    /// blocks (384, 48), n past 512, a last half panel, padding on every side, even and 1×1
+    /// kernels and the pairs that straddle kernel rows.
     func testPackedColumnsMatchIm2colExactly() throws {
-        guard BLASRuntime.bfloat16Supported else { throw XCTSkip("this CPU has no AVX512_BF16") }
+        if supported.isEmpty { throw XCTSkip("this CPU has neither AVX512_BF16 nor AVX512_VNNI") }
+        for precision in supported { packedColumnsMatchIm2col(precision) }
+    }
+
+    func packedColumnsMatchIm2col(_ precision: GEMMPrecision) {
         let cases: [(c: Int, h: Int, w: Int, k: Int, s: Int, p: Int, rows: Range<Int>, m: Int)] = [
             (3, 37, 32, 5, 2, 2, 0..<19, 13), (20, 21, 64, 5, 2, 2, 3..<9, 50), (1, 9, 31, 3, 2, 1, 0..<5, 4),
             (2, 12, 32, 4, 2, 1, 1..<5, 7), (3, 8, 64, 2, 2, 0, 0..<3, 12), (5, 30, 96, 5, 2, 2, 14..<15, 2),
@@ -80,24 +101,29 @@ final class BFloat16GEMMTests: XCTestCase {
         for (i, t) in cases.enumerated() {
             let g = ConvGeometry(channels: t.c, height: t.h, width: t.w, kernel: t.k, stride: t.s, padding: t.p)
             precondition(g.outWidth % 16 == 0)
-            let x = randomTensor(n: 1, c: t.c, h: t.h, w: t.w, seed: UInt64(30 + i))
-            let a = randomTensor(n: 1, c: 1, h: t.m, w: g.colRows, seed: UInt64(60 + i)).data
+            // int16 needs integers: A's within ±2,047 and the image's within ±8 (as above).
+            let integral = precision == .int16
+            let x = randomTensor(n: 1, c: t.c, h: t.h, w: t.w, seed: UInt64(30 + i)).map { integral ? ($0 * 8).rounded() : $0 }
+            let a = randomTensor(n: 1, c: 1, h: t.m, w: g.colRows, seed: UInt64(60 + i)).data.map { integral ? ($0 * 2047).rounded() : $0 }
             let n = t.rows.count * g.outWidth
             var col = [Float](repeating: 0, count: g.colRows * n)
-            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_bf16_packed_b_size(Int32(g.colRows), Int32(n)))
-            var viaIm2col = [Float](repeating: 0, count: t.m * n), viaPacking = viaIm2col
+            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_pair_packed_b_size(Int32(g.colRows), Int32(n)))
+            var viaIm2col = [Float](repeating: 0, count: t.m * n), viaPacking = viaIm2col, viaSgemm = viaIm2col
             x.data.withUnsafeBufferPointer { xp in
                 a.withUnsafeBufferPointer { ap in
-                    let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: .bfloat16)
+                    let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: precision)
                     im2col(xp.baseAddress!, g, rows: t.rows, &col)
                     w.multiply(n: n, b: col, ldb: n, c: &viaIm2col, ldc: n)
-                    aeic_bf16_pack_im2col(xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.s),
+                    LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: .float32)
+                        .multiply(n: n, b: col, ldb: n, c: &viaSgemm, ldc: n)
+                    aeic_pair_pack_im2col(w.pairs!, xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.s),
                                           Int32(t.p), Int32(g.outWidth), Int32(t.rows.lowerBound), Int32(t.rows.count), &packed)
                     w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)
                 }
             }
             let first = viaIm2col.indices.first { viaIm2col[$0] != viaPacking[$0] }
-            XCTAssertNil(first, "case \(t): the products differ first at \(first ?? 0)")
+            XCTAssertNil(first, "\(precision) case \(t): the products differ first at \(first ?? 0)")
+            if precision == .int16 { XCTAssertEqual(viaPacking, viaSgemm, "int16 case \(t): not sgemm's integers") }
         }
     }
 
@@ -110,12 +136,12 @@ final class BFloat16GEMMTests: XCTestCase {
             let a = randomTensor(n: 1, c: 1, h: m, w: k, seed: UInt64(95 + i)).data
             var squares = [Float](repeating: 0, count: k * n)
             for r in 0..<k { for j in 0..<n { squares[r * n + j] = x[r * ld + j] * x[r * ld + j] } }
-            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_bf16_packed_b_size(Int32(k), Int32(n)))
+            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_pair_packed_b_size(Int32(k), Int32(n)))
             var viaSquares = [Float](repeating: 0, count: m * n), viaPacking = viaSquares
             a.withUnsafeBufferPointer { ap in
                 let w = LeftOperand(m: m, k: k, a: ap.baseAddress!, lda: k, precision: .bfloat16)
                 w.multiply(n: n, b: squares, ldb: n, c: &viaSquares, ldc: n)
-                aeic_bf16_pack_squares(x, ld, Int32(k), Int32(n), &packed)
+                aeic_pair_pack_squares(x, ld, Int32(k), Int32(n), &packed)
                 w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)
             }
             let first = viaSquares.indices.first { viaSquares[$0] != viaPacking[$0] }
