@@ -163,30 +163,35 @@ AVX512BF16 void aeic_pair_pack_a(aeic_pair_kind kind, bool trans, int m, int k, 
 AVX512BF16 static inline __attribute__((always_inline))
 void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
                   bool accumulate, aeic_pair_kind kind) {
-    __m512i acc[MR][2];
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
+    // Float lanes for both kinds (int16's hold Int32 bits).
+    __m512 acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (int p = 0; p < pairs; p++) {
         __m512i b0 = _mm512_loadu_si512(b + p * NR), b1 = _mm512_loadu_si512(b + p * NR + 16);
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             __m512i ar = _mm512_set1_epi32((int)a[p * MR + r]);
             if (kind == AEIC_PAIR_BF16) {
-                acc[r][0] = (__m512i)_mm512_dpbf16_ps((__m512)acc[r][0], (__m512bh)ar, (__m512bh)b0);
-                acc[r][1] = (__m512i)_mm512_dpbf16_ps((__m512)acc[r][1], (__m512bh)ar, (__m512bh)b1);
+                acc[r][0] = _mm512_dpbf16_ps(acc[r][0], (__m512bh)ar, (__m512bh)b0);
+                acc[r][1] = _mm512_dpbf16_ps(acc[r][1], (__m512bh)ar, (__m512bh)b1);
             } else {
-                acc[r][0] = _mm512_dpwssd_epi32(acc[r][0], ar, b0);
-                acc[r][1] = _mm512_dpwssd_epi32(acc[r][1], ar, b1);
+                acc[r][0] = _mm512_castsi512_ps(_mm512_dpwssd_epi32(_mm512_castps_si512(acc[r][0]), ar, b0));
+                acc[r][1] = _mm512_castsi512_ps(_mm512_dpwssd_epi32(_mm512_castps_si512(acc[r][1]), ar, b1));
             }
         }
     }
-    for (int r = 0; r < rows; r++) {
+    // Unrolled, so that acc is indexed by constants and stays in registers (indexed by
+    // `rows`, the array lived in memory and was zeroed there on every call).
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+#pragma clang loop unroll(full)
         for (int h = 0; h < 2; h++) {
-            int count = cols - 16 * h;
-            if (count <= 0) break;
+            int count = r < rows ? cols - 16 * h : 0;
+            if (count <= 0) continue;
             __mmask16 mask = count >= 16 ? 0xFFFF : (__mmask16)((1u << count) - 1);
             float *dst = c + (size_t)r * ldc + 16 * h;
             // An Int32 sum within 2^24 is exact in Float32.
-            __m512 v = kind == AEIC_PAIR_BF16 ? (__m512)acc[r][h] : _mm512_cvtepi32_ps(acc[r][h]);
+            __m512 v = kind == AEIC_PAIR_BF16 ? acc[r][h] : _mm512_cvtepi32_ps(_mm512_castps_si512(acc[r][h]));
             if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
             _mm512_mask_storeu_ps(dst, mask, v);
         }
