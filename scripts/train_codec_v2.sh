@@ -17,10 +17,15 @@
 # run, which was stopped with SIGTERM and resumed at steps 101, 990, 1,577, 2,697, 3,234 and 3,485 to move its
 # learning-rate drops to fit the session.
 #
-# Then a continuation, the shipped model: from the slim checkpoint of step 4,600 (Float16
-# parameters, Adam's moments afresh), seed 5 (fresh batches), 10⁻⁵, 3·10⁻⁵ from step 4,800
-# and 10⁻⁵ from step 14,000, to step 16,500. It was stopped with SIGTERM and resumed at steps
-# 6,851 and 8,635 to move its last drop (from 12,000, then 15,000) to fit the session.
+# Then a continuation: from the slim checkpoint of step 4,600 (Float16 parameters, Adam's
+# moments afresh), seed 5 (fresh batches), 10⁻⁵, 3·10⁻⁵ from step 4,800 and 10⁻⁵ from step
+# 14,000, to step 16,500. It was stopped with SIGTERM and resumed at steps 6,851 and 8,635 to
+# move its last drop (from 12,000, then 15,000) to fit the session.
+#
+# Then a second continuation, the shipped model: from the slim checkpoint of step 16,500, seed
+# 6, the same warm-up, 3·10⁻⁵ from step 16,800 and 10⁻⁵ from step 23,000, to step 24,000. It
+# was stopped with SIGTERM and resumed at steps 18,750 and 18,851 to move its last drop (from
+# 26,000, then 24,300) to fit the session.
 #
 # Unset OPENBLAS_CORETYPE (as here) to let OpenBLAS pick its kernels; on a CPU without
 # AVX512_BF16, drop `--precision bfloat16`.
@@ -43,5 +48,7 @@ $aeic train codec --resume "${twelve[@]}" "${common[@]}" --steps 1577 --lr 1e-5 
 $aeic train codec --resume "${ten[@]}" "${common[@]}" --steps 4600 --lr 1e-4 --lr-drop 4000:3e-5 4400:1e-5
 $aeic train export runs/v2.ckpt --slim -o runs/v2.1.ckpt -f
 $aeic train codec --resume "${photos[@]}" --out runs/v2.1.ckpt --seed 5 --steps 16500 --lr 1e-5 --lr-drop 4800:3e-5 14000:1e-5
-$aeic train export runs/v2.1.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
-$aeic train export runs/v2.1.ckpt --slim -o checkpoints/codec.ckpt -f
+$aeic train export runs/v2.1.ckpt --slim -o runs/v2.2.ckpt -f
+$aeic train codec --resume "${photos[@]}" --out runs/v2.2.ckpt --seed 6 --steps 24000 --lr 1e-5 --lr-drop 16800:3e-5 23000:1e-5
+$aeic train export runs/v2.2.ckpt -o Sources/Codec/Resources/default.aeicmodel -f
+$aeic train export runs/v2.2.ckpt --slim -o checkpoints/codec.ckpt -f
