@@ -18,7 +18,7 @@
 #include <string.h>
 
 // Both kinds' instructions; a kind runs only on a CPU that has its own (aeic_pair_supported).
-#define AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx512vnni")))
+#define AVX512_PAIRS __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx512vnni")))
 
 enum { MR = 12, NR = 32, KC = 384, MC = 48, NC = 512 };
 
@@ -30,14 +30,14 @@ bool aeic_pair_supported(aeic_pair_kind kind) {
 
 /// 16 lanes of r0, then 16 of r1, as 32 numbers of 16 bits: bfloat16 rounded to nearest
 /// even, or int16 (rounded to nearest and saturated; exact for the integers it is meant for).
-AVX512BF16 static inline __m512i narrow(__m512 r0, __m512 r1, aeic_pair_kind kind) {
+AVX512_PAIRS static inline __m512i narrow(__m512 r0, __m512 r1, aeic_pair_kind kind) {
     if (kind == AEIC_PAIR_BF16) return (__m512i)_mm512_cvtne2ps_pbh(r1, r0);
     __m256i lo = _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(r0)), hi = _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(r1));
     return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
 }
 
 /// 16 lanes of row r0 and 16 of row r1 → 32-bit lanes (r0[j], r1[j]) of `kind`.
-AVX512BF16 static inline __m512i pair_lanes(__m512 r0, __m512 r1, aeic_pair_kind kind) {
+AVX512_PAIRS static inline __m512i pair_lanes(__m512 r0, __m512 r1, aeic_pair_kind kind) {
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     return _mm512_permutexvar_epi16(interleave, narrow(r0, r1, kind));
@@ -46,7 +46,7 @@ AVX512BF16 static inline __m512i pair_lanes(__m512 r0, __m512 r1, aeic_pair_kind
 /// Lanes j < count of two rows → 32-bit lanes (r0[j], r1[j]) of `kind` (squared first where
 /// `square`), the missing lanes and a missing r1 (the odd k) zero; the lanes in `store` are
 /// written to dst.
-AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
+AVX512_PAIRS static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
                                               bool square, aeic_pair_kind kind, uint32_t *dst) {
     __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
     __m512 lo = _mm512_maskz_loadu_ps(mask, r0);
@@ -60,7 +60,7 @@ AVX512BF16 static inline void interleave_rows(const float *r0, const float *r1, 
 
 /// Rows k0..k0+kc of B (row-major, k×n) and columns j0..j0+nc → panels of NR columns, each
 /// [pair][NR] 32-bit lanes holding (B[2p][j], B[2p+1][j]); missing columns and the odd k are 0.
-AVX512BF16 static void pack_b(const float *b, int ldb, int kc, int nc, aeic_pair_kind kind, uint32_t *out) {
+AVX512_PAIRS static void pack_b(const float *b, int ldb, int kc, int nc, aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (kc + 1) / 2;
     for (int j0 = 0; j0 < nc; j0 += NR) {
         uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
@@ -78,7 +78,7 @@ size_t aeic_pair_packed_size(int m, int k) {
 }
 
 /// r[0..15] → their transpose, as 32-bit lanes: lane j of r[q] becomes lane q of r[j].
-AVX512BF16 static void transpose16(__m512i r[16]) {
+AVX512_PAIRS static void transpose16(__m512i r[16]) {
     __m512i t[16], u[16];
     for (int i = 0; i < 8; i++) {
         t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
@@ -105,7 +105,7 @@ AVX512BF16 static void transpose16(__m512i r[16]) {
 /// Rows q < rows (row q at src + q·ld, each k values) → for every pair p, `lanes` 32-bit lanes
 /// at out + p·width holding (row q[2p], row q[2p+1]); lanes from `rows` on and the odd k are 0.
 /// Blocks of 16 rows × 16 pairs are converted as they lie and then transposed.
-AVX512BF16 static void transpose_pairs(const float *src, size_t ld, int rows, int k, int width, int lanes,
+AVX512_PAIRS static void transpose_pairs(const float *src, size_t ld, int rows, int k, int width, int lanes,
                                        aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (k + 1) / 2;
     const __mmask16 store = (__mmask16)((1u << lanes) - 1);
@@ -127,7 +127,7 @@ AVX512BF16 static void transpose_pairs(const float *src, size_t ld, int rows, in
 
 /// As pack_b for a B stored transposed (B(k, j) at b[j·ldb + k], as in the weight gradients),
 /// where each column's pairs are adjacent.
-AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc, aeic_pair_kind kind, uint32_t *out) {
+AVX512_PAIRS static void pack_b_transposed(const float *b, int ldb, int kc, int nc, aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (kc + 1) / 2;
     for (int j0 = 0; j0 < nc; j0 += NR) {
         uint32_t *panel = out + (size_t)(j0 / NR) * pairs * NR;
@@ -141,7 +141,7 @@ AVX512BF16 static void pack_b_transposed(const float *b, int ldb, int kc, int nc
 /// op(A) → panels of MR rows over all of k, each [pair][MR] 32-bit lanes holding
 /// (A[i][2p], A[i][2p+1]); missing rows and the odd k are 0. A block of k starting at an even
 /// k0 is then the contiguous stretch from pair k0/2 of each panel.
-AVX512BF16 void aeic_pair_pack_a(aeic_pair_kind kind, bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
+AVX512_PAIRS void aeic_pair_pack_a(aeic_pair_kind kind, bool trans, int m, int k, const float *a, int lda, uint32_t *packed) {
     const int pairs = (k + 1) / 2;
     for (int i0 = 0; i0 < m; i0 += MR) {
         uint32_t *panel = packed + (size_t)(i0 / MR) * pairs * MR;
@@ -160,7 +160,7 @@ AVX512BF16 void aeic_pair_pack_a(aeic_pair_kind kind, bool trans, int m, int k, 
 
 /// The MR×NR tile of C from one A panel and one B panel; only `rows`×`cols` of it are stored.
 /// Inlined with a constant `kind` into one kernel per kind.
-AVX512BF16 static inline __attribute__((always_inline))
+AVX512_PAIRS static inline __attribute__((always_inline))
 void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
                   bool accumulate, aeic_pair_kind kind) {
     // Float lanes for both kinds (int16's hold Int32 bits).
@@ -201,19 +201,19 @@ void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int
 typedef void (*MicroKernel)(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
                             bool accumulate);
 
-AVX512BF16 static void micro_kernel_bf16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
+AVX512_PAIRS static void micro_kernel_bf16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
                                          int rows, int cols, bool accumulate) {
     micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_BF16);
 }
 
-AVX512BF16 static void micro_kernel_int16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
+AVX512_PAIRS static void micro_kernel_int16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
                                           int rows, int cols, bool accumulate) {
     micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_INT16);
 }
 
 /// C (m×nc, at c) = A's rows × pairs pc/2 … of one block of B (kc rows, nc columns), whose
 /// panels of NR columns lie `panel` words apart; plus C where `accumulate`.
-AVX512BF16 static void multiply_block(aeic_pair_kind kind, const uint32_t *packed_a, int m, int k, int pc, int kc,
+AVX512_PAIRS static void multiply_block(aeic_pair_kind kind, const uint32_t *packed_a, int m, int k, int pc, int kc,
                                       const uint32_t *b, size_t panel, int nc, float *c, int ldc, bool accumulate) {
     const MicroKernel kernel = kind == AEIC_PAIR_BF16 ? micro_kernel_bf16 : micro_kernel_int16;
     const size_t all_pairs = (size_t)(k + 1) / 2;
@@ -234,7 +234,7 @@ AVX512BF16 static void multiply_block(aeic_pair_kind kind, const uint32_t *packe
 /// Per-thread packing buffer for B, kept for the thread's life (the workers are long-lived).
 static _Thread_local uint32_t *packed_b;
 
-AVX512BF16 void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const float *b,
+AVX512_PAIRS void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const float *b,
                                int ldb, bool trans_b, bool accumulate, float *c, int ldc) {
     if (!packed_b) packed_b = aligned_alloc(64, sizeof(uint32_t) * NC * (KC / 2));
     if (k == 0) {
@@ -257,7 +257,7 @@ size_t aeic_pair_packed_b_size(int k, int n) {
     return (size_t)((n + NR - 1) / NR) * NR * (size_t)((k + 1) / 2);
 }
 
-AVX512BF16 void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k,
+AVX512_PAIRS void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k,
                                       const uint32_t *packed_b, bool accumulate, float *c, int ldc) {
     const size_t panel = (size_t)(k + 1) / 2 * NR;
     for (int jc = 0; jc < n; jc += NC) {
@@ -272,11 +272,11 @@ AVX512BF16 void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packe
 
 /// Pair p of a last half panel (n ending in the first 16 columns of a panel): its other 16
 /// lanes are zero, as pack_b leaves them.
-AVX512BF16 static inline void zero_half_panel(uint32_t *packed, size_t panel, int n, int p) {
+AVX512_PAIRS static inline void zero_half_panel(uint32_t *packed, size_t panel, int n, int p) {
     if (n % NR && n % NR <= 16) _mm512_storeu_si512(packed + (size_t)(n / NR) * panel + (size_t)p * NR + 16, _mm512_setzero_si512());
 }
 
-AVX512BF16 void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
+AVX512_PAIRS void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) {
     const int pairs = (k + 1) / 2;
     const size_t panel = (size_t)pairs * NR;
     for (int p = 0; p < pairs; p++) {
@@ -290,7 +290,7 @@ AVX512BF16 void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n,
 
 /// Samples row[s + i], i < lanes (16 or 32: lo, then hi), of an image row of `width` values,
 /// those outside it (and all of them for a row in the padding, NULL) zero.
-AVX512BF16 static inline void load_row(const float *row, int s, int lanes, int width, __m512 *lo, __m512 *hi) {
+AVX512_PAIRS static inline void load_row(const float *row, int s, int lanes, int width, __m512 *lo, __m512 *hi) {
     if (!row) {
         *lo = *hi = _mm512_setzero_ps();
     } else if (s >= 0 && s + lanes <= width) {
@@ -328,7 +328,7 @@ typedef struct {
 } Grid;
 
 /// Tap t's 16 samples for grid columns ox0 … ox0 + 15 of image row `row`.
-AVX512BF16 static inline __m512 tap_samples(const Tap *t, const float *row, const Grid *g, int ox0) {
+AVX512_PAIRS static inline __m512 tap_samples(const Tap *t, const float *row, const Grid *g, int ox0) {
     __m512 lo, hi;
     if (g->stride == 1) {
         load_row(row, ox0 - g->padding + t->kx, 16, g->width, &lo, &hi);
@@ -342,7 +342,7 @@ AVX512BF16 static inline __m512 tap_samples(const Tap *t, const float *row, cons
 /// Rows t0 and t1 (NULL: zero) of the column matrix at grid row oy, whose first column is
 /// column j_row of the band, as pairs into the panels (`panel` words apart) from `packed`,
 /// 16 columns at a time (out_width is a multiple of 16, so no run crosses a grid row).
-AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const Grid *g, aeic_pair_kind kind,
+AVX512_PAIRS static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const Grid *g, aeic_pair_kind kind,
                                      uint32_t *packed, size_t panel, int j_row) {
     const float *r0 = tap_row(t0, g->stride, oy, g->height, g->width, g->padding);
     const float *r1 = t1 ? tap_row(t1, g->stride, oy, g->height, g->width, g->padding) : NULL;
@@ -363,7 +363,7 @@ AVX512BF16 static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const
     }
 }
 
-AVX512BF16 void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
+AVX512_PAIRS void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
                                       int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
     const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
     const size_t panel = (size_t)pairs * NR;
