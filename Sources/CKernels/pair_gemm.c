@@ -47,7 +47,7 @@ AVX512_PAIRS static inline __m512i pair_lanes(__m512 r0, __m512 r1, aeic_pair_ki
 /// `square`), the missing lanes and a missing r1 (the odd k) zero; the lanes in `store` are
 /// written to dst.
 AVX512_PAIRS static inline void interleave_rows(const float *r0, const float *r1, int count, __mmask16 store,
-                                              bool square, aeic_pair_kind kind, uint32_t *dst) {
+                                                bool square, aeic_pair_kind kind, uint32_t *dst) {
     __mmask16 mask = count >= 16 ? 0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
     __m512 lo = _mm512_maskz_loadu_ps(mask, r0);
     __m512 hi = r1 ? _mm512_maskz_loadu_ps(mask, r1) : _mm512_setzero_ps();
@@ -106,7 +106,7 @@ AVX512_PAIRS static void transpose16(__m512i r[16]) {
 /// at out + p·width holding (row q[2p], row q[2p+1]); lanes from `rows` on and the odd k are 0.
 /// Blocks of 16 rows × 16 pairs are converted as they lie and then transposed.
 AVX512_PAIRS static void transpose_pairs(const float *src, size_t ld, int rows, int k, int width, int lanes,
-                                       aeic_pair_kind kind, uint32_t *out) {
+                                         aeic_pair_kind kind, uint32_t *out) {
     const int pairs = (k + 1) / 2;
     const __mmask16 store = (__mmask16)((1u << lanes) - 1);
     for (int p0 = 0; p0 < pairs; p0 += 16) {
@@ -202,19 +202,19 @@ typedef void (*MicroKernel)(int pairs, const uint32_t *a, const uint32_t *b, flo
                             bool accumulate);
 
 AVX512_PAIRS static void micro_kernel_bf16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
-                                         int rows, int cols, bool accumulate) {
+                                           int rows, int cols, bool accumulate) {
     micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_BF16);
 }
 
 AVX512_PAIRS static void micro_kernel_int16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
-                                          int rows, int cols, bool accumulate) {
+                                            int rows, int cols, bool accumulate) {
     micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_INT16);
 }
 
 /// C (m×nc, at c) = A's rows × pairs pc/2 … of one block of B (kc rows, nc columns), whose
 /// panels of NR columns lie `panel` words apart; plus C where `accumulate`.
 AVX512_PAIRS static void multiply_block(aeic_pair_kind kind, const uint32_t *packed_a, int m, int k, int pc, int kc,
-                                      const uint32_t *b, size_t panel, int nc, float *c, int ldc, bool accumulate) {
+                                        const uint32_t *b, size_t panel, int nc, float *c, int ldc, bool accumulate) {
     const MicroKernel kernel = kind == AEIC_PAIR_BF16 ? micro_kernel_bf16 : micro_kernel_int16;
     const size_t all_pairs = (size_t)(k + 1) / 2;
     const int pairs = (kc + 1) / 2;
@@ -225,7 +225,7 @@ AVX512_PAIRS static void multiply_block(aeic_pair_kind kind, const uint32_t *pac
             for (int ir = ic; ir < mc_end; ir += MR) {
                 const uint32_t *a = packed_a + (size_t)(ir / MR) * all_pairs * MR + (size_t)(pc / 2) * MR;
                 kernel(pairs, a, b + (size_t)(jr / NR) * panel, c + (size_t)ir * ldc + jr, ldc,
-                             m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR, accumulate);
+                       m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR, accumulate);
             }
         }
     }
@@ -235,7 +235,7 @@ AVX512_PAIRS static void multiply_block(aeic_pair_kind kind, const uint32_t *pac
 static _Thread_local uint32_t *packed_b;
 
 AVX512_PAIRS void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const float *b,
-                               int ldb, bool trans_b, bool accumulate, float *c, int ldc) {
+                                 int ldb, bool trans_b, bool accumulate, float *c, int ldc) {
     if (!packed_b) packed_b = aligned_alloc(64, sizeof(uint32_t) * NC * (KC / 2));
     if (k == 0) {
         if (!accumulate) for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * n);
@@ -258,7 +258,7 @@ size_t aeic_pair_packed_b_size(int k, int n) {
 }
 
 AVX512_PAIRS void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k,
-                                      const uint32_t *packed_b, bool accumulate, float *c, int ldc) {
+                                        const uint32_t *packed_b, bool accumulate, float *c, int ldc) {
     const size_t panel = (size_t)(k + 1) / 2 * NR;
     for (int jc = 0; jc < n; jc += NC) {
         int nc = n - jc < NC ? n - jc : NC;
@@ -343,7 +343,7 @@ AVX512_PAIRS static inline __m512 tap_samples(const Tap *t, const float *row, co
 /// column j_row of the band, as pairs into the panels (`panel` words apart) from `packed`,
 /// 16 columns at a time (out_width is a multiple of 16, so no run crosses a grid row).
 AVX512_PAIRS static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, const Grid *g, aeic_pair_kind kind,
-                                     uint32_t *packed, size_t panel, int j_row) {
+                                       uint32_t *packed, size_t panel, int j_row) {
     const float *r0 = tap_row(t0, g->stride, oy, g->height, g->width, g->padding);
     const float *r1 = t1 ? tap_row(t1, g->stride, oy, g->height, g->width, g->padding) : NULL;
     // Stride-2 taps side by side in one image row (kx, kx + 1): the pairs for consecutive
@@ -364,7 +364,7 @@ AVX512_PAIRS static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, con
 }
 
 AVX512_PAIRS void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
-                                      int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
+                                        int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
     const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
     const size_t panel = (size_t)pairs * NR;
     const Grid g = {height, width, stride, padding, out_width};
