@@ -363,17 +363,43 @@ AVX512_PAIRS static void pack_pair_row(const Tap *t0, const Tap *t1, int oy, con
     }
 }
 
-AVX512_PAIRS void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
-                                        int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) {
-    const int k = channels * kernel * kernel, pairs = (k + 1) / 2, n = rows * out_width;
-    const size_t panel = (size_t)pairs * NR;
-    const Grid g = {height, width, stride, padding, out_width};
-    for (int p = 0; p < pairs; p++) {
-        Tap t0 = tap_at(image, height, width, kernel, 2 * p), t1 = tap_at(image, height, width, kernel, 2 * p + 1);
+/// Pairs p0 … p1 − 1 of the column matrix of grid rows oy0 … oy0 + rows − 1 into panels of
+/// (p1 − p0) pairs.
+AVX512_PAIRS static void pack_im2col(aeic_pair_kind kind, const float *image, int channels, const Grid *g, int kernel,
+                                     int oy0, int rows, int p0, int p1, uint32_t *packed) {
+    const int k = channels * kernel * kernel, n = rows * g->out_width;
+    const size_t panel = (size_t)(p1 - p0) * NR;
+    for (int p = p0; p < p1; p++) {
+        Tap t0 = tap_at(image, g->height, g->width, kernel, 2 * p), t1 = tap_at(image, g->height, g->width, kernel, 2 * p + 1);
         for (int r = 0; r < rows; r++) {
-            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, &g, kind, packed + (size_t)p * NR, panel, r * out_width);
+            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, g, kind, packed + (size_t)(p - p0) * NR, panel, r * g->out_width);
         }
-        zero_half_panel(packed, panel, n, p);
+        zero_half_panel(packed, panel, n, p - p0);
+    }
+}
+
+/// Grid rows per block of columns: about NC columns, at least one row.
+static int conv_block_rows(int out_width) { return out_width < NC ? NC / out_width : 1; }
+
+size_t aeic_pair_conv_workspace(int k, int out_width) {
+    return aeic_pair_packed_b_size(k < KC ? k : KC, conv_block_rows(out_width) * out_width);
+}
+
+AVX512_PAIRS void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, int m, const float *image, int channels,
+                                 int height, int width, int kernel, int stride, int padding, int out_width, int oy0,
+                                 int rows, bool accumulate, float *c, int ldc, uint32_t *workspace) {
+    const int k = channels * kernel * kernel, block = conv_block_rows(out_width);
+    const Grid g = {height, width, stride, padding, out_width};
+    // Each block of B is packed just before the kernel reads it, so it is read from L2, not
+    // from memory, and C accumulates the blocks in aeic_pair_gemm's order.
+    for (int r0 = 0; r0 < rows; r0 += block) {
+        int nr = rows - r0 < block ? rows - r0 : block;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = k - pc < KC ? k - pc : KC;
+            pack_im2col(kind, image, channels, &g, kernel, oy0 + r0, nr, pc / 2, (pc + kc + 1) / 2, workspace);
+            multiply_block(kind, packed_a, m, k, pc, kc, workspace, (size_t)(kc + 1) / 2 * NR, nr * out_width,
+                           c + (size_t)r0 * out_width, ldc, accumulate || pc > 0);
+        }
     }
 }
 
@@ -392,7 +418,9 @@ void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n,
 void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m, int n, int k, const uint32_t *packed_b,
                            bool accumulate, float *c, int ldc) { abort(); }
 void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) { abort(); }
-void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
-                           int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed) { abort(); }
+size_t aeic_pair_conv_workspace(int k, int out_width) { (void)k; (void)out_width; return 0; }
+void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, int m, const float *image, int channels, int height,
+                    int width, int kernel, int stride, int padding, int out_width, int oy0, int rows, bool accumulate,
+                    float *c, int ldc, uint32_t *workspace) { abort(); }
 
 #endif

@@ -44,7 +44,7 @@ public final class Conv2D: Layer {
         let perImage = compute.parts(g.outHeight, images: x.n, limit: g.bandRows(outputRows: outChannels))
         let band = perImage.map(\.count).max()!
         let items = x.n * perImage.count
-        let packedWords = aeic_pair_packed_b_size(Int32(g.colRows), Int32(band * g.outWidth))
+        let packedWords = aeic_pair_conv_workspace(Int32(g.colRows), Int32(g.outWidth))
         compute.workspaces.prepare(workers: compute.workers(items), count: max(g.colRows * band * g.outWidth, packedWords))
         withStorage(reading: [x.data, weight.value], writing: &y.data) { inputs, yb in
             let w = LeftOperand(m: outChannels, k: g.colRows, a: inputs[1], lda: g.colRows, precision: compute.precision)
@@ -63,19 +63,16 @@ public final class Conv2D: Layer {
     }
 
     /// y += W · col for grid rows `rows`. In the paired precisions the columns are converted
-    /// and packed for the GEMM straight from the image, skipping the Float32 columns and their
-    /// second pass.
+    /// and packed for the GEMM straight from the image, a block at a time, skipping the
+    /// Float32 columns and their second pass.
     private func multiplyColumns(_ w: LeftOperand, image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
                                  workspace: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldc: Int) {
         let cols = rows.count * g.outWidth
-        guard let kind = w.pairs, stride <= 2 && g.outWidth % 16 == 0 else {
+        guard w.pairs != nil, stride <= 2 && g.outWidth % 16 == 0 else {
             im2col(image, g, rows: rows, workspace)
             return w.multiply(n: cols, b: workspace, ldb: cols, beta: 1, c: y, ldc: ldc)
         }
-        let packed = UnsafeMutablePointer<UInt32>(OpaquePointer(workspace))
-        aeic_pair_pack_im2col(kind, image, Int32(g.channels), Int32(g.height), Int32(g.width), Int32(kernel), Int32(stride),
-                              Int32(padding), Int32(g.outWidth), Int32(rows.lowerBound), Int32(rows.count), packed)
-        w.multiply(n: cols, packedB: packed, beta: 1, c: y, ldc: ldc)
+        w.convolve(image, g, rows: rows, beta: 1, c: y, ldc: ldc, workspace: UnsafeMutablePointer(OpaquePointer(workspace)))
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

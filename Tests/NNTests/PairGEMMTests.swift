@@ -83,8 +83,9 @@ final class PairGEMMTests: XCTestCase {
     /// Columns of a stride-2 or stride-1 convolution packed straight from the image must hand
     /// the kernel the very operands that im2col and its packing do: the products agree to the
     /// bit (and in int16, on integers, with sgemm's). The cases cover odd k, k and m past the
-    /// blocks (384, 48), n past 512, a last half panel, padding on every side, even and 1×1
-    /// kernels and the pairs that straddle kernel rows.
+    /// blocks (384, 48), n past 512 (more than one block of grid rows, with k past 384 too), a
+    /// last half panel, padding on every side, even and 1×1 kernels and the pairs that straddle
+    /// kernel rows.
     func testPackedColumnsMatchIm2colExactly() throws {
         if supported.isEmpty { throw XCTSkip("this CPU has neither AVX512_BF16 nor AVX512_VNNI") }
         for precision in supported { packedColumnsMatchIm2col(precision) }
@@ -94,7 +95,7 @@ final class PairGEMMTests: XCTestCase {
         let cases: [(c: Int, h: Int, w: Int, k: Int, s: Int, p: Int, rows: Range<Int>, m: Int)] = [
             (3, 37, 32, 5, 2, 2, 0..<19, 13), (20, 21, 64, 5, 2, 2, 3..<9, 50), (1, 9, 31, 3, 2, 1, 0..<5, 4),
             (2, 12, 32, 4, 2, 1, 1..<5, 7), (3, 8, 64, 2, 2, 0, 0..<3, 12), (5, 30, 96, 5, 2, 2, 14..<15, 2),
-            (4, 40, 64, 3, 2, 1, 0..<20, 9),
+            (4, 40, 64, 3, 2, 1, 0..<20, 9), (20, 40, 64, 5, 2, 2, 0..<20, 50),
             (3, 9, 16, 3, 1, 1, 0..<9, 24), (24, 20, 48, 3, 1, 1, 5..<13, 50), (5, 7, 32, 5, 1, 2, 0..<7, 3),
             (7, 6, 17, 2, 1, 0, 1..<5, 12), (9, 4, 16, 1, 1, 0, 0..<4, 5), (1, 3, 18, 3, 1, 0, 0..<1, 4),
         ]
@@ -107,7 +108,7 @@ final class PairGEMMTests: XCTestCase {
             let a = randomTensor(n: 1, c: 1, h: t.m, w: g.colRows, seed: UInt64(60 + i)).data.map { integral ? ($0 * 2047).rounded() : $0 }
             let n = t.rows.count * g.outWidth
             var col = [Float](repeating: 0, count: g.colRows * n)
-            var packed = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_pair_packed_b_size(Int32(g.colRows), Int32(n)))
+            var workspace = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_pair_conv_workspace(Int32(g.colRows), Int32(g.outWidth)))
             var viaIm2col = [Float](repeating: 0, count: t.m * n), viaPacking = viaIm2col, viaSgemm = viaIm2col
             x.data.withUnsafeBufferPointer { xp in
                 a.withUnsafeBufferPointer { ap in
@@ -116,9 +117,7 @@ final class PairGEMMTests: XCTestCase {
                     w.multiply(n: n, b: col, ldb: n, c: &viaIm2col, ldc: n)
                     LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: .float32)
                         .multiply(n: n, b: col, ldb: n, c: &viaSgemm, ldc: n)
-                    aeic_pair_pack_im2col(w.pairs!, xp.baseAddress!, Int32(t.c), Int32(t.h), Int32(t.w), Int32(t.k), Int32(t.s),
-                                          Int32(t.p), Int32(g.outWidth), Int32(t.rows.lowerBound), Int32(t.rows.count), &packed)
-                    w.multiply(n: n, packedB: packed, c: &viaPacking, ldc: n)
+                    w.convolve(xp.baseAddress!, g, rows: t.rows, c: &viaPacking, ldc: n, workspace: &workspace)
                 }
             }
             let first = viaIm2col.indices.first { viaIm2col[$0] != viaPacking[$0] }

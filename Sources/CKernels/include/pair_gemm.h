@@ -44,11 +44,17 @@ void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m,
 /// aeic_pair_gemm_packed's panels: GDN's γ · x² without a Float32 x² in between.
 void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed);
 
-/// The column matrix of a stride-1 or stride-2 convolution over `image` (channels × height ×
-/// width) for grid rows oy0 … oy0 + rows − 1 (rows k = (c, ky, kx), columns the grid points),
-/// converted to `kind` straight into aeic_pair_gemm_packed's panels: im2col and packing in
-/// one pass, with no Float32 columns in between. Needs out_width a multiple of 16.
-void aeic_pair_pack_im2col(aeic_pair_kind kind, const float *image, int channels, int height, int width, int kernel,
-                           int stride, int padding, int out_width, int oy0, int rows, uint32_t *packed);
+/// 32-bit words of workspace that aeic_pair_conv needs for k = channels·kernel² and out_width.
+size_t aeic_pair_conv_workspace(int k, int out_width);
+
+/// C (m×n) = op(A) · col, or C += … when `accumulate`, for `col` the column matrix of a
+/// stride-1 or stride-2 convolution over `image` (channels × height × width) at grid rows
+/// oy0 … oy0 + rows − 1 (rows k = (c, ky, kx), n = rows·out_width columns, the grid points),
+/// with op(A) packed by aeic_pair_pack_a: im2col and packing in one pass, block by block as
+/// the kernel needs them, with no Float32 columns in between. The same sums, in the same
+/// order, as aeic_pair_gemm of the column matrix. Needs out_width a multiple of 16.
+void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, int m, const float *image, int channels, int height,
+                    int width, int kernel, int stride, int padding, int out_width, int oy0, int rows, bool accumulate,
+                    float *c, int ldc, uint32_t *workspace);
 
 #endif
