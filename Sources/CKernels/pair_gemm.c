@@ -158,11 +158,20 @@ AVX512_PAIRS void aeic_pair_pack_a(aeic_pair_kind kind, bool trans, int m, int k
     }
 }
 
-/// The MR×NR tile of C from one A panel and one B panel; only `rows`×`cols` of it are stored.
-/// Inlined with a constant `kind` into one kernel per kind.
+/// What a kernel does with a tile's sums as it stores them in C.
+typedef enum {
+    STORE,        // C = sums
+    ACCUMULATE,   // C += sums (every k block after the first)
+    ADD_BIAS,     // C = sums + a bias per row (a convolution's first block: no pass fills C with it)
+    FINISHES
+} Finish;
+
+/// The MR×NR tile of C (at c) from one A panel and one B panel; only `rows`×`cols` of it are
+/// stored, finished as `finish` says (`bias` from the tile's first row on). Inlined with constant `kind` and `finish` into one kernel for each pair of them, so that
+/// the finish costs no branch, and no register, that it does not need.
 AVX512_PAIRS static inline __attribute__((always_inline))
 void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
-                  bool accumulate, aeic_pair_kind kind) {
+                  const float *bias, aeic_pair_kind kind, Finish finish) {
     // Float lanes for both kinds (int16's hold Int32 bits).
     __m512 acc[MR][2];
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
@@ -192,30 +201,42 @@ void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int
             float *dst = c + (size_t)r * ldc + 16 * h;
             // An Int32 sum within 2^24 is exact in Float32.
             __m512 v = kind == AEIC_PAIR_BF16 ? acc[r][h] : _mm512_cvtepi32_ps(_mm512_castps_si512(acc[r][h]));
-            if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+            if (finish == ACCUMULATE) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+            if (finish == ADD_BIAS) v = _mm512_add_ps(v, _mm512_set1_ps(bias[r]));
             _mm512_mask_storeu_ps(dst, mask, v);
         }
     }
 }
 
 typedef void (*MicroKernel)(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
-                            bool accumulate);
+                            const float *bias);
 
-AVX512_PAIRS static void micro_kernel_bf16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
-                                           int rows, int cols, bool accumulate) {
-    micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_BF16);
-}
+#define KERNEL(name, kind, finish)                                                                              \
+    AVX512_PAIRS static void name(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, \
+                                  int cols, const float *bias) {                                                \
+        micro_kernel(pairs, a, b, c, ldc, rows, cols, bias, kind, finish);                                      \
+    }
+KERNEL(bf16_store, AEIC_PAIR_BF16, STORE)
+KERNEL(bf16_accumulate, AEIC_PAIR_BF16, ACCUMULATE)
+KERNEL(bf16_add_bias, AEIC_PAIR_BF16, ADD_BIAS)
+KERNEL(int16_store, AEIC_PAIR_INT16, STORE)
+KERNEL(int16_accumulate, AEIC_PAIR_INT16, ACCUMULATE)
+KERNEL(int16_add_bias, AEIC_PAIR_INT16, ADD_BIAS)
+#undef KERNEL
 
-AVX512_PAIRS static void micro_kernel_int16(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
-                                            int rows, int cols, bool accumulate) {
-    micro_kernel(pairs, a, b, c, ldc, rows, cols, accumulate, AEIC_PAIR_INT16);
-}
+/// The kernel of each kind and finish.
+static const MicroKernel kernels[2][FINISHES] = {
+    [AEIC_PAIR_BF16] = {bf16_store, bf16_accumulate, bf16_add_bias},
+    [AEIC_PAIR_INT16] = {int16_store, int16_accumulate, int16_add_bias},
+};
 
 /// C (m×nc, at c) = A's rows × pairs pc/2 … of one block of B (kc rows, nc columns), whose
-/// panels of NR columns lie `panel` words apart; plus C where `accumulate`.
+/// panels of NR columns lie `panel` words apart, finished as `finish` says: the blocks after a
+/// product's first accumulate (`bias`: one per row of C, for ADD_BIAS).
 AVX512_PAIRS static void multiply_block(aeic_pair_kind kind, const uint32_t *packed_a, int m, int k, int pc, int kc,
-                                        const uint32_t *b, size_t panel, int nc, float *c, int ldc, bool accumulate) {
-    const MicroKernel kernel = kind == AEIC_PAIR_BF16 ? micro_kernel_bf16 : micro_kernel_int16;
+                                        const uint32_t *b, size_t panel, int nc, float *c, int ldc, Finish finish,
+                                        const float *bias) {
+    const MicroKernel kernel = kernels[kind][pc > 0 ? ACCUMULATE : finish];
     const size_t all_pairs = (size_t)(k + 1) / 2;
     const int pairs = (kc + 1) / 2;
     // A block of MC rows stays in L2 while each B panel, in L1, meets all of it.
@@ -225,7 +246,7 @@ AVX512_PAIRS static void multiply_block(aeic_pair_kind kind, const uint32_t *pac
             for (int ir = ic; ir < mc_end; ir += MR) {
                 const uint32_t *a = packed_a + (size_t)(ir / MR) * all_pairs * MR + (size_t)(pc / 2) * MR;
                 kernel(pairs, a, b + (size_t)(jr / NR) * panel, c + (size_t)ir * ldc + jr, ldc,
-                       m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR, accumulate);
+                       m - ir < MR ? m - ir : MR, nc - jr < NR ? nc - jr : NR, bias ? bias + ir : NULL);
             }
         }
     }
@@ -247,8 +268,8 @@ AVX512_PAIRS void aeic_pair_gemm(aeic_pair_kind kind, const uint32_t *packed_a, 
             int kc = k - pc < KC ? k - pc : KC;
             if (trans_b) pack_b_transposed(b + (size_t)jc * ldb + pc, ldb, kc, nc, kind, packed_b);
             else pack_b(b + (size_t)pc * ldb + jc, ldb, kc, nc, kind, packed_b);
-            multiply_block(kind, packed_a, m, k, pc, kc, packed_b, (size_t)(kc + 1) / 2 * NR, nc,
-                           c + jc, ldc, accumulate || pc > 0);
+            multiply_block(kind, packed_a, m, k, pc, kc, packed_b, (size_t)(kc + 1) / 2 * NR, nc, c + jc, ldc,
+                           accumulate ? ACCUMULATE : STORE, NULL);
         }
     }
 }
@@ -265,7 +286,7 @@ AVX512_PAIRS void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *pac
         for (int pc = 0; pc < k; pc += KC) {
             int kc = k - pc < KC ? k - pc : KC;
             multiply_block(kind, packed_a, m, k, pc, kc, packed_b + (size_t)(jc / NR) * panel + (size_t)(pc / 2) * NR,
-                           panel, nc, c + jc, ldc, accumulate || pc > 0);
+                           panel, nc, c + jc, ldc, accumulate ? ACCUMULATE : STORE, NULL);
         }
     }
 }
@@ -387,9 +408,10 @@ size_t aeic_pair_conv_workspace(int k, int out_width) {
 
 AVX512_PAIRS void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, int m, const float *image, int channels,
                                  int height, int width, int kernel, int stride, int padding, int out_width, int oy0,
-                                 int rows, bool accumulate, float *c, int ldc, uint32_t *workspace) {
+                                 int rows, const float *bias, float *c, int ldc, uint32_t *workspace) {
     const int k = channels * kernel * kernel, block = conv_block_rows(out_width);
     const Grid g = {height, width, stride, padding, out_width};
+    const Finish finish = bias ? ADD_BIAS : STORE;
     // Each block of B is packed just before the kernel reads it, so it is read from L2, not
     // from memory, and C accumulates the blocks in aeic_pair_gemm's order.
     for (int r0 = 0; r0 < rows; r0 += block) {
@@ -398,7 +420,7 @@ AVX512_PAIRS void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, 
             int kc = k - pc < KC ? k - pc : KC;
             pack_im2col(kind, image, channels, &g, kernel, oy0 + r0, nr, pc / 2, (pc + kc + 1) / 2, workspace);
             multiply_block(kind, packed_a, m, k, pc, kc, workspace, (size_t)(kc + 1) / 2 * NR, nr * out_width,
-                           c + (size_t)r0 * out_width, ldc, accumulate || pc > 0);
+                           c + (size_t)r0 * out_width, ldc, finish, bias);
         }
     }
 }
@@ -420,7 +442,7 @@ void aeic_pair_gemm_packed(aeic_pair_kind kind, const uint32_t *packed_a, int m,
 void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *packed) { abort(); }
 size_t aeic_pair_conv_workspace(int k, int out_width) { (void)k; (void)out_width; return 0; }
 void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, int m, const float *image, int channels, int height,
-                    int width, int kernel, int stride, int padding, int out_width, int oy0, int rows, bool accumulate,
+                    int width, int kernel, int stride, int padding, int out_width, int oy0, int rows, const float *bias,
                     float *c, int ldc, uint32_t *workspace) { abort(); }
 
 #endif

@@ -52,9 +52,6 @@ public final class Conv2D: Layer {
             compute.forEach(items) { item, worker in
                 let (i, rows) = (item / perImage.count, perImage[item % perImage.count])
                 let yBand = yb + i * outChannels * plane + rows.lowerBound * g.outWidth
-                let cols = rows.count * g.outWidth
-                // y = b + W · col: the GEMM accumulates onto the bias, saving a pass over y.
-                fill(yBand, bias.value, channels: 0..<outChannels, stride: plane, count: cols)
                 multiplyColumns(w, image: xb + i * x.imageSize, g, rows: rows, workspace: compute.workspaces.pointer(worker),
                                 into: yBand, ldc: plane)
             }
@@ -62,17 +59,19 @@ public final class Conv2D: Layer {
         return y
     }
 
-    /// y += W · col for grid rows `rows`. In the paired precisions the columns are converted
-    /// and packed for the GEMM straight from the image, a block at a time, skipping the
-    /// Float32 columns and their second pass.
+    /// y = b + W · col for grid rows `rows`. In the paired precisions the columns are
+    /// converted and packed for the GEMM straight from the image, a block at a time, skipping
+    /// the Float32 columns and their second pass, and the kernel adds the bias as it stores.
     private func multiplyColumns(_ w: LeftOperand, image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
                                  workspace: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldc: Int) {
         let cols = rows.count * g.outWidth
         guard w.pairs != nil, stride <= 2 && g.outWidth % 16 == 0 else {
+            // sgemm accumulates onto the bias, saving a pass over y.
+            fill(y, bias.value, channels: 0..<outChannels, stride: ldc, count: cols)
             im2col(image, g, rows: rows, workspace)
             return w.multiply(n: cols, b: workspace, ldb: cols, beta: 1, c: y, ldc: ldc)
         }
-        w.convolve(image, g, rows: rows, beta: 1, c: y, ldc: ldc, workspace: UnsafeMutablePointer(OpaquePointer(workspace)))
+        w.convolve(image, g, rows: rows, bias: bias.value, c: y, ldc: ldc, workspace: UnsafeMutablePointer(OpaquePointer(workspace)))
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

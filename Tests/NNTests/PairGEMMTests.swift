@@ -81,8 +81,9 @@ final class PairGEMMTests: XCTestCase {
     }
 
     /// Columns of a stride-2 or stride-1 convolution packed straight from the image must hand
-    /// the kernel the very operands that im2col and its packing do: the products agree to the
-    /// bit (and in int16, on integers, with sgemm's). The cases cover odd k, k and m past the
+    /// the kernel the very operands that im2col and its packing do, and the bias the kernel
+    /// adds must be the one sgemm accumulates onto: the results agree to the bit (and in
+    /// int16, on integers, with sgemm's). The cases cover odd k, k and m past the
     /// blocks (384, 48), n past 512 (more than one block of grid rows, with k past 384 too), a
     /// last half panel, padding on every side, even and 1×1 kernels and the pairs that straddle
     /// kernel rows.
@@ -106,18 +107,20 @@ final class PairGEMMTests: XCTestCase {
             let integral = precision == .int16
             let x = randomTensor(n: 1, c: t.c, h: t.h, w: t.w, seed: UInt64(30 + i)).map { integral ? ($0 * 8).rounded() : $0 }
             let a = randomTensor(n: 1, c: 1, h: t.m, w: g.colRows, seed: UInt64(60 + i)).data.map { integral ? ($0 * 2047).rounded() : $0 }
+            let bias = randomTensor(n: 1, c: 1, h: 1, w: t.m, seed: UInt64(80 + i)).data.map { integral ? ($0 * 100).rounded() : $0 }
             let n = t.rows.count * g.outWidth
             var col = [Float](repeating: 0, count: g.colRows * n)
             var workspace = [UInt32](repeating: 0xFFFF_FFFF, count: aeic_pair_conv_workspace(Int32(g.colRows), Int32(g.outWidth)))
-            var viaIm2col = [Float](repeating: 0, count: t.m * n), viaPacking = viaIm2col, viaSgemm = viaIm2col
+            var viaIm2col = (0..<t.m * n).map { bias[$0 / n] }, viaPacking = [Float](repeating: 0, count: t.m * n)
+            var viaSgemm = viaIm2col
             x.data.withUnsafeBufferPointer { xp in
                 a.withUnsafeBufferPointer { ap in
                     let w = LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: precision)
                     im2col(xp.baseAddress!, g, rows: t.rows, &col)
-                    w.multiply(n: n, b: col, ldb: n, c: &viaIm2col, ldc: n)
+                    w.multiply(n: n, b: col, ldb: n, beta: 1, c: &viaIm2col, ldc: n)
                     LeftOperand(m: t.m, k: g.colRows, a: ap.baseAddress!, lda: g.colRows, precision: .float32)
-                        .multiply(n: n, b: col, ldb: n, c: &viaSgemm, ldc: n)
-                    w.convolve(xp.baseAddress!, g, rows: t.rows, c: &viaPacking, ldc: n, workspace: &workspace)
+                        .multiply(n: n, b: col, ldb: n, beta: 1, c: &viaSgemm, ldc: n)
+                    w.convolve(xp.baseAddress!, g, rows: t.rows, bias: bias, c: &viaPacking, ldc: n, workspace: &workspace)
                 }
             }
             let first = viaIm2col.indices.first { viaIm2col[$0] != viaPacking[$0] }

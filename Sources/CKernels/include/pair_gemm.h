@@ -47,14 +47,15 @@ void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *
 /// 32-bit words of workspace that aeic_pair_conv needs for k = channels·kernel² and out_width.
 size_t aeic_pair_conv_workspace(int k, int out_width);
 
-/// C (m×n) = op(A) · col, or C += … when `accumulate`, for `col` the column matrix of a
+/// C (m×n) = op(A) · col + bias (one per row of C; NULL: none), for `col` the column matrix of a
 /// stride-1 or stride-2 convolution over `image` (channels × height × width) at grid rows
 /// oy0 … oy0 + rows − 1 (rows k = (c, ky, kx), n = rows·out_width columns, the grid points),
 /// with op(A) packed by aeic_pair_pack_a: im2col and packing in one pass, block by block as
-/// the kernel needs them, with no Float32 columns in between. The same sums, in the same
-/// order, as aeic_pair_gemm of the column matrix. Needs out_width a multiple of 16.
+/// the kernel needs them, with no Float32 columns in between, and the bias added as the first
+/// block is stored. The same results, to the bit, as aeic_pair_gemm of the column matrix
+/// accumulating onto C filled with the bias. Needs out_width a multiple of 16.
 void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, int m, const float *image, int channels, int height,
-                    int width, int kernel, int stride, int padding, int out_width, int oy0, int rows, bool accumulate,
+                    int width, int kernel, int stride, int padding, int out_width, int oy0, int rows, const float *bias,
                     float *c, int ldc, uint32_t *workspace);
 
 #endif
