@@ -167,8 +167,9 @@ typedef enum {
 } Finish;
 
 /// The MR×NR tile of C (at c) from one A panel and one B panel; only `rows`×`cols` of it are
-/// stored, finished as `finish` says (`bias` from the tile's first row on). Inlined with constant `kind` and `finish` into one kernel for each pair of them, so that
-/// the finish costs no branch, and no register, that it does not need.
+/// stored, finished as `finish` says (`bias` from the tile's first row on). Inlined with
+/// constant `kind` and `finish` into one kernel for each pair of them, so that the finish
+/// costs no branch, and no register, that it does not need.
 AVX512_PAIRS static inline __attribute__((always_inline))
 void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, int ldc, int rows, int cols,
                   const float *bias, aeic_pair_kind kind, Finish finish) {
@@ -393,7 +394,8 @@ AVX512_PAIRS static void pack_im2col(aeic_pair_kind kind, const float *image, in
     for (int p = p0; p < p1; p++) {
         Tap t0 = tap_at(image, g->height, g->width, kernel, 2 * p), t1 = tap_at(image, g->height, g->width, kernel, 2 * p + 1);
         for (int r = 0; r < rows; r++) {
-            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, g, kind, packed + (size_t)(p - p0) * NR, panel, r * g->out_width);
+            pack_pair_row(&t0, 2 * p + 1 < k ? &t1 : NULL, oy0 + r, g, kind, packed + (size_t)(p - p0) * NR, panel,
+                          r * g->out_width);
         }
         zero_half_panel(packed, panel, n, p - p0);
     }
@@ -411,7 +413,6 @@ AVX512_PAIRS void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, 
                                  int rows, const float *bias, float *c, int ldc, uint32_t *workspace) {
     const int k = channels * kernel * kernel, block = conv_block_rows(out_width);
     const Grid g = {height, width, stride, padding, out_width};
-    const Finish finish = bias ? ADD_BIAS : STORE;
     // Each block of B is packed just before the kernel reads it, so it is read from L2, not
     // from memory, and C accumulates the blocks in aeic_pair_gemm's order.
     for (int r0 = 0; r0 < rows; r0 += block) {
@@ -420,7 +421,7 @@ AVX512_PAIRS void aeic_pair_conv(aeic_pair_kind kind, const uint32_t *packed_a, 
             int kc = k - pc < KC ? k - pc : KC;
             pack_im2col(kind, image, channels, &g, kernel, oy0 + r0, nr, pc / 2, (pc + kc + 1) / 2, workspace);
             multiply_block(kind, packed_a, m, k, pc, kc, workspace, (size_t)(kc + 1) / 2 * NR, nr * out_width,
-                           c + (size_t)r0 * out_width, ldc, finish, bias);
+                           c + (size_t)r0 * out_width, ldc, ADD_BIAS, bias);
         }
     }
 }

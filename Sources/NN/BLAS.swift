@@ -97,20 +97,16 @@ final class LeftOperand: @unchecked Sendable {
         }
     }
 
-    /// C = op(A) · B + bias (one per row of C; none where nil), with B the column matrix of
-    /// convolution `g` over `image` at grid rows `rows`, packed from the image block by block
-    /// into `workspace` (at least `aeic_pair_conv_workspace` words); only where `pairs` is not
-    /// nil.
-    func convolve(_ image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, bias: [Float]? = nil,
+    /// C = op(A) · B + bias (one per row of C), with B the column matrix of convolution `g`
+    /// over `image` at grid rows `rows`, packed from the image block by block into `workspace`
+    /// (at least `aeic_pair_conv_workspace` words); only where `pairs` is not nil.
+    func convolve(_ image: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, bias: [Float],
                   c: UnsafeMutablePointer<Float>, ldc: Int, workspace: UnsafeMutablePointer<UInt32>) {
-        precondition(bias?.count ?? m == m, "one bias per row of C")
+        precondition(bias.count == m, "one bias per row of C")
         packed.withUnsafeBufferPointer { p in
-            let run = { (b: UnsafePointer<Float>?) in
-                aeic_pair_conv(self.pairs!, p.baseAddress, Int32(self.m), image, Int32(g.channels), Int32(g.height),
-                               Int32(g.width), Int32(g.kernel), Int32(g.stride), Int32(g.padding), Int32(g.outWidth),
-                               Int32(rows.lowerBound), Int32(rows.count), b, c, Int32(ldc), workspace)
-            }
-            if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+            aeic_pair_conv(pairs!, p.baseAddress, Int32(m), image, Int32(g.channels), Int32(g.height), Int32(g.width),
+                           Int32(g.kernel), Int32(g.stride), Int32(g.padding), Int32(g.outWidth), Int32(rows.lowerBound),
+                           Int32(rows.count), bias, c, Int32(ldc), workspace)
         }
     }
 }

@@ -47,7 +47,7 @@ void aeic_pair_pack_squares(const float *b, size_t ldb, int k, int n, uint32_t *
 /// 32-bit words of workspace that aeic_pair_conv needs for k = channels·kernel² and out_width.
 size_t aeic_pair_conv_workspace(int k, int out_width);
 
-/// C (m×n) = op(A) · col + bias (one per row of C; NULL: none), for `col` the column matrix of a
+/// C (m×n) = op(A) · col + bias (one per row of C), for `col` the column matrix of a
 /// stride-1 or stride-2 convolution over `image` (channels × height × width) at grid rows
 /// oy0 … oy0 + rows − 1 (rows k = (c, ky, kx), n = rows·out_width columns, the grid points),
 /// with op(A) packed by aeic_pair_pack_a: im2col and packing in one pass, block by block as
