@@ -50,11 +50,6 @@ extension Denoiser {
         return out
     }
 
-    /// `x` restored blind: with the impulse noise `ImpulseNoise.detect` finds in it, if any.
-    public func restore(_ x: Tensor, effort: Effort = Effort()) -> Tensor {
-        restore(x, impulses: ImpulseNoise.detect(x), effort: effort)
-    }
-
     /// `denoised` at the candidate pixels (none if `candidates` is empty), and
     /// noisy + strength · (denoised − noisy) elsewhere, written over `denoised` (whose memory
     /// a large photo cannot spare twice).

@@ -4,7 +4,7 @@ import Images
 import NN
 
 /// The denoising evaluation: every photo of a folder corrupted by each test case with a fixed
-/// seed, restored blind (`Denoiser.restore`), and measured against the clean photo (PSNR-RGB
+/// seed, restored blind (`BlindDenoiser.restore`), and measured against the clean photo (PSNR-RGB
 /// and SSIM on the 8-bit output a file would hold), with the time per photo.
 public struct DenoisingBenchmark {
     /// The cases of the evaluation, in the order of its tables; the last, σ = 0, is the clean
@@ -32,10 +32,10 @@ public struct DenoisingBenchmark {
         }
     }
 
-    public let denoiser: Denoiser
+    public let denoiser: BlindDenoiser
     /// What `Denoiser.restore` spends beyond one pass.
     public let effort: Denoiser.Effort
-    public init(denoiser: Denoiser, effort: Denoiser.Effort = .init()) { (self.denoiser, self.effort) = (denoiser, effort) }
+    public init(denoiser: BlindDenoiser, effort: Denoiser.Effort = .init()) { (self.denoiser, self.effort) = (denoiser, effort) }
 
     /// The case's name in tables and JSON, e.g. "clean", "gaussian-25", "masking-0.5".
     public static func name(_ noise: Noise) -> String {

@@ -45,5 +45,5 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     static let codec = try! ImageCodec(modelFile: ImageCodec.defaultModelBytes()!)
-    static let denoiser = try! Denoiser(file: ParameterFile(decoding: Denoiser.defaultModelBytes()!))
+    static let denoiser = try! BlindDenoiser.shipped()!
 }

@@ -5,22 +5,23 @@ import Images
 import NN
 import Serialization
 
-/// `--model FILE` for the denoiser, or the one shipped with aeic.
+/// `--model FILE` for the denoiser, or the pair shipped with aeic.
 struct DenoiserOptions: ParsableArguments {
-    @Option(help: "Denoiser model file (default: the denoiser shipped with aeic).")
+    @Option(help: "Denoiser model file, for every photo (default: the two shipped with aeic, one for impulse noise and one for the rest, picked by the noise found).")
     var model: String?
     @OptionGroup var computeOptions: ComputeOptions
 
-    /// The denoiser, computing in the fastest precision this CPU has unless told (`fastest`:
-    /// for a photo, which need not be the same on every CPU) or in float32 (for measurements).
-    func load(fastest: Bool) throws -> Denoiser {
-        let bytes = try modelBytes(model, shipped: Denoiser.defaultModelBytes(), what: "denoiser")
-        do {
-            let denoiser = try Denoiser(file: try ParameterFile(decoding: bytes))
-            denoiser.configure(computeOptions.apply(fastest: fastest))
-            return denoiser
-        }
+    /// The denoisers (the shipped pair, or the model file for every photo), computing in the
+    /// fastest precision this CPU has unless told (`fastest`: for a photo, which need not be
+    /// the same on every CPU) or in float32 (for measurements).
+    func load(fastest: Bool) throws -> BlindDenoiser {
+        let bytes = try model.map(FileIO.read)
+        let denoiser: BlindDenoiser?
+        do { denoiser = try bytes.map { BlindDenoiser(try Denoiser(file: ParameterFile(decoding: $0))) } ?? BlindDenoiser.shipped() }
         catch { throw CLIError(model ?? "default denoiser", error) }
+        guard let denoiser else { throw CLIError("no default denoiser is installed; pass --model FILE") }
+        denoiser.configure(computeOptions.apply(fastest: fastest))
+        return denoiser
     }
 }
 
@@ -95,7 +96,7 @@ struct DenoiseCommand: ParsableCommand {
         }) { try denoise($0, to: $1, force: $2, model) }
     }
 
-    func denoise(_ input: String, to output: String, force: Bool, _ model: Denoiser) throws -> Batch.Outcome {
+    func denoise(_ input: String, to output: String, force: Bool, _ model: BlindDenoiser) throws -> Batch.Outcome {
         let image = try inputOptions.readImage(input)
         let start = Date()
         let noisy = Tensor(n: 1, c: 3, h: image.height, w: image.width, data: image.rgb().samples)

@@ -57,7 +57,7 @@ struct EvalDenoise: ParsableCommand {
         progress(total, total, "done")
         endProgress()
         let report = DenoisingReport(
-            name: name, description: "aeic \(AEIC.configuration.version), denoiser \(model.architecture.json), refine \(effortOptions.refine), self-ensemble \(effortOptions.ensemble), \(photos.count) images from \(URL(fileURLWithPath: data).lastPathComponent)",
+            name: name, description: "aeic \(AEIC.configuration.version), denoiser \(denoiser.model ?? "shipped pair") \(model.impulse.architecture.json), refine \(effortOptions.refine), self-ensemble \(effortOptions.ensemble), \(photos.count) images from \(URL(fileURLWithPath: data).lastPathComponent)",
             rows: rows)
         try FileIO.write(Array(report.json.utf8), to: json, force: force || json == "-")
     }

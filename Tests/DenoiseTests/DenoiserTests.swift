@@ -73,17 +73,22 @@ final class DenoiserTests: XCTestCase {
 }
 
 extension DenoiserTests {
-    func testShippedDenoiserLoads() throws {
-        let bytes = try XCTUnwrap(Denoiser.defaultModelBytes(), "the default denoiser is not in the bundle")
-        XCTAssertLessThanOrEqual(bytes.count, 10 << 20, "the shipped denoiser must stay ≤ 10 MB")
-        XCTAssertEqual(try Denoiser(file: try ParameterFile(decoding: bytes)).architecture.kind, DenoiserArchitecture.kind)
+    func testShippedPairLoadsAndRoutesByTheNoiseFound() throws {
+        let files = [Denoiser.impulseModel, Denoiser.gaussianModel].map { Denoiser.shippedModelBytes($0) ?? [] }
+        XCTAssertLessThanOrEqual(files[0].count + files[1].count, 10 << 20, "the shipped denoisers must stay ≤ 10 MB together")
+        XCTAssertNotEqual(files[0], files[1], "the Gaussian network is a fine-tune, not a copy")
+        let pair = try XCTUnwrap(try BlindDenoiser.shipped(), "the shipped denoisers are not in the bundle")
+        XCTAssertEqual(pair.impulse.architecture, pair.gaussian.architecture)
+        XCTAssertTrue(pair.network(for: nil) === pair.gaussian)
+        XCTAssertTrue(pair.network(for: .masking) === pair.impulse)
+        XCTAssertTrue(pair.network(for: .saltPepper) === pair.impulse)
     }
 
     /// Under masking, a blown-out (white) sky is the photo's own and the masked pixels in it
     /// come back white: the hint must not mark white pixels as possibly missing, or the
     /// network sees a region with nothing observed in it and fills it with grey.
     func testShippedDenoiserFillsAMaskedWhiteSky() throws {
-        let denoiser = try Denoiser(file: ParameterFile(decoding: XCTUnwrap(Denoiser.defaultModelBytes())))
+        let denoiser = try XCTUnwrap(try BlindDenoiser.shipped())
         let side = 64
         var photo = Tensor(n: 1, c: 3, h: side, w: side, repeating: 1)
         for c in 0..<3 {
