@@ -1,5 +1,6 @@
-/// A layer that maps every value on its own, so that inference may overwrite an activation
-/// that nothing else holds instead of allocating another (`Sequential.infer`).
+/// A layer that maps every pixel (its values across channels) on its own, so that inference
+/// may overwrite an activation that nothing else holds instead of allocating another
+/// (`Sequential.infer`).
 public protocol PointwiseLayer: Layer {
     func apply(_ x: inout Tensor)
 }

@@ -8,7 +8,7 @@ import CKernels
 /// β and γ are trained through the non-negative reparametrisation β = p_β² − ε, γ = p_γ² − ε
 /// (ε = 2⁻³⁶) with p kept above a floor after every step, as CompressAI's GDN does: it keeps
 /// the square root well defined and lets small entries of γ still move.
-public final class GDN: Layer {
+public final class GDN: PointwiseLayer {
     public let channels: Int
     public let inverse: Bool
     public let betaParam: Parameter, gammaParam: Parameter
@@ -47,46 +47,46 @@ public final class GDN: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         input = x
-        let (y, s) = normalise(x, keepingNorms: true)
+        var y = Tensor.uninitialized(like: x), s = Tensor.uninitialized(like: x)
+        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        withStorage(reading: [x.data], writing: &y.data) { xb, yb in
+            s.data.withUnsafeMutableBufferPointer { normalise(bands, x: xb[0], into: yb, norms: $0.baseAddress!) }
+        }
         norm = s
         return y
     }
 
-    /// y alone: each band's norms live only in its workspace, so inference holds x and y but
-    /// no third tensor of the same size.
-    public func infer(_ x: Tensor) -> Tensor {
-        normalise(x, keepingNorms: false).y
+    /// y over x, each band's norms living only in its workspace: inference holds one tensor
+    /// where it would hold x, y and the norms (and touches no new memory for y).
+    public func apply(_ x: inout Tensor) {
+        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        x.data.withUnsafeMutableBufferPointer { normalise(bands, x: $0.baseAddress!, into: $0.baseAddress!, norms: nil) }
     }
 
-    /// y, and the norms s = sqrt(β + γ · x²) as a tensor where `keepingNorms`.
-    private func normalise(_ x: Tensor, keepingNorms: Bool) -> (y: Tensor, norms: Tensor?) {
-        precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
-        var y = Tensor.uninitialized(like: x)
-        // Without kept norms, s is an empty stand-in that no band touches.
-        var s = keepingNorms ? Tensor.uninitialized(like: x) : Tensor(n: 0, c: 0, h: 0, w: 0, data: [])
-        let (b, g) = (beta, gamma)
-        let plane = x.planeSize, inverse = self.inverse
-        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+    public func infer(_ x: Tensor) -> Tensor { applied(to: x) }
+
+    /// y = x / s (IGDN: x · s), s = sqrt(β + γ · x²), band by band; y may be x, since a band's
+    /// x² is taken before its y is written and bands are disjoint. The norms go to `norms`
+    /// (laid out as x) where given.
+    private func normalise(_ bands: PixelBands, x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                           norms: UnsafeMutablePointer<Float>?) {
+        let (b, plane, inverse) = (beta, bands.plane, inverse)
         compute.workspaces.prepare(workers: compute.workers(bands.items),
-                                   count: squaresWords(bands.longest) + (keepingNorms ? 0 : channels * bands.longest))
-        withStorage(reading: [x.data, g], writing: &y.data) { inputs, yb in
-            s.data.withUnsafeMutableBufferPointer { sp in
-                let xb = inputs[0]
-                let gammaOperand = LeftOperand(m: channels, k: channels, a: inputs[1], lda: channels, precision: compute.precision)
-                compute.forEach(bands.items) { item, worker in
-                    let (first, n) = bands.band(item)
-                    let squares = compute.workspaces.pointer(worker)
-                    // The band's norms: in s, or after x² in the workspace, (C, n).
-                    let (norms, stride) = keepingNorms ? (sp.baseAddress! + first, plane) : (squares + squaresWords(n), n)
-                    multiplySquares(gammaOperand, x: xb + first, ld: plane, n: n, workspace: squares, into: norms, ldc: stride)
-                    for c in 0..<channels {
-                        let at = first + c * plane
-                        aeic_gdn_normalise(xb + at, norms + c * stride, b[c], yb + at, n, inverse)
-                    }
+                                   count: squaresWords(bands.longest) + (norms == nil ? channels * bands.longest : 0))
+        gamma.withUnsafeBufferPointer { g in
+            let gammaOperand = LeftOperand(m: channels, k: channels, a: g.baseAddress!, lda: channels, precision: compute.precision)
+            compute.forEach(bands.items) { item, worker in
+                let (first, n) = bands.band(item)
+                let squares = compute.workspaces.pointer(worker)
+                // The band's norms: in `norms`, or after x² in the workspace, (C, n).
+                let (s, stride) = norms.map { ($0 + first, plane) } ?? (squares + squaresWords(n), n)
+                multiplySquares(gammaOperand, x: x + first, ld: plane, n: n, workspace: squares, into: s, ldc: stride)
+                for c in 0..<channels {
+                    let at = first + c * plane
+                    aeic_gdn_normalise(x + at, s + c * stride, b[c], y + at, n, inverse)
                 }
             }
         }
-        return (y, keepingNorms ? s : nil)
     }
 
     /// Workspace floats for a band of n pixels' x²: (C, n), or packed for the bfloat16 GEMM.
@@ -164,12 +164,12 @@ public final class GDN: Layer {
 /// dL/dn) stays in cache from one pass over it to the next, and a single image is split
 /// across the workers too.
 private struct PixelBands {
-    let bands: [Range<Int>], longest: Int, items: Int, imageSize: Int
+    let bands: [Range<Int>], longest: Int, items: Int, imageSize: Int, plane: Int
 
     init(_ x: Tensor, limit: Int, compute: Compute) {
         bands = compute.parts(x.planeSize, images: x.n, limit: max(1, limit))
         longest = bands.map(\.count).max()!
-        (items, imageSize) = (x.n * bands.count, x.imageSize)
+        (items, imageSize, plane) = (x.n * bands.count, x.imageSize, x.planeSize)
     }
 
     /// The offset of `item`'s first pixel in channel 0, and its pixel count.

@@ -41,12 +41,19 @@ final class LayerTests: XCTestCase {
         }
     }
 
-    /// Inference, which keeps each band's norms in its workspace, gives forward's y exactly.
+    /// Inference, which writes y over x band by band and keeps each band's norms in its
+    /// workspace, gives forward's y exactly (two bands per image here), and `infer` leaves its
+    /// argument as it was.
     func testGDNInferenceMatchesForward() {
         for inverse in [false, true] {
             let gdn = GDN("g", channels: 5, inverse: inverse, gammaInit: 0.3)
             let x = randomTensor(n: 2, c: 5, h: 250, w: 250, seed: 17)
+            let before = x.data
             XCTAssertEqual(gdn.infer(x).data, gdn.forward(x).data, "inverse \(inverse)")
+            XCTAssertEqual(x.data, before)
+            var inPlace = x
+            gdn.apply(&inPlace)
+            XCTAssertEqual(inPlace.data, gdn.forward(x).data, "inverse \(inverse)")
         }
     }
 

@@ -7,7 +7,7 @@
 void aeic_square(const float *x, float *squares, long count);
 
 /// GDN's normalisation of one channel, whose mixed squares γ·x² are in s:
-/// s[i] = sqrt(s[i] + beta), y[i] = x[i] / s[i] (GDN) or x[i] · s[i] (inverse GDN).
+/// s[i] = sqrt(s[i] + beta), y[i] = x[i] / s[i] (GDN) or x[i] · s[i] (inverse GDN); y may be x.
 void aeic_gdn_normalise(const float *x, float *s, float beta, float *y, long count, bool inverse);
 
 /// GDN's backward pass before its GEMMs, from x, s and dL/dy:
