@@ -48,7 +48,7 @@ public final class GDN: PointwiseLayer {
     public func forward(_ x: Tensor) -> Tensor {
         input = x
         var y = Tensor.uninitialized(like: x), s = Tensor.uninitialized(like: x)
-        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        let bands = pixelBands(x)
         withStorage(reading: [x.data], writing: &y.data) { xb, yb in
             s.data.withUnsafeMutableBufferPointer { normalise(bands, x: xb[0], into: yb, norms: $0.baseAddress!) }
         }
@@ -57,9 +57,9 @@ public final class GDN: PointwiseLayer {
     }
 
     /// y over x, each band's norms living only in its workspace: inference holds one tensor
-    /// where it would hold x, y and the norms (and touches no new memory for y).
+    /// where it held two (and touches no new memory for y).
     public func apply(_ x: inout Tensor) {
-        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        let bands = pixelBands(x)
         x.data.withUnsafeMutableBufferPointer { normalise(bands, x: $0.baseAddress!, into: $0.baseAddress!, norms: nil) }
     }
 
@@ -89,6 +89,12 @@ public final class GDN: PointwiseLayer {
         }
     }
 
+    /// The work items for x, whose channels must be this layer's.
+    private func pixelBands(_ x: Tensor) -> PixelBands {
+        precondition(x.c == channels, "GDN expects \(channels) channels, got \(x.c)")
+        return PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+    }
+
     /// Workspace floats for a band of n pixels' x²: (C, n), or packed for the bfloat16 GEMM.
     private func squaresWords(_ n: Int) -> Int {
         max(channels * n, aeic_pair_packed_b_size(Int32(channels), Int32(n)))
@@ -112,7 +118,7 @@ public final class GDN: PointwiseLayer {
         let g = gamma
         let plane = x.planeSize, inverse = self.inverse
         var dx = Tensor.uninitialized(like: x)
-        let bands = PixelBands(x, limit: GDN.bandBudget / channels, compute: compute)
+        let bands = pixelBands(x)
         let workers = compute.workers(bands.items)
         compute.workspaces.prepare(workers: workers, count: 2 * channels * bands.longest)
         let dGamma = GradientShards(workers: workers, count: channels * channels)
